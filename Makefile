@@ -1,0 +1,74 @@
+# Governance Academy — `make run` for the demo, `make test` for the suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Find a Python >= 3.12 on its own: an explicit PYTHON=..., then the usual names
+# (pyenv shims included, which honour .python-version).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 python3 python; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	command -v $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test serve worker migrate lint format clean check-python
+
+help:
+	@echo "make run     install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test    install and run the whole test suite"
+	@echo "make serve   production server (gunicorn + whitenoise); needs the env vars in README"
+	@echo "make worker  background task worker (django_tasks_db)"
+	@echo "make lint    ruff check and format check"
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: Python 3.12 or newer is required (tried python3.13, python3.12, python3.14, python3, python)." >&2; \
+		echo "       Install one (e.g. 'pyenv install 3.13' or your system's python3.13) or run: make PYTHON=/path/to/python3.13 ..." >&2; \
+		exit 1; fi
+
+# The venv is rebuilt when the pinned requirements change; otherwise this is a no-op.
+$(STAMP): requirements-dev.txt requirements.txt | check-python
+	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput -v 0
+	DEBUG=true $(BIN)/python manage.py createcachetable
+
+run: migrate
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop). Emails are printed here."
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Production: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, ... come from the environment.
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/gunicorn academy.wsgi:application --bind $(HOST):$(PORT) \
+		--workers $${WEB_CONCURRENCY:-$$(nproc)} --access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+worker: install
+	TASKS_BACKEND=$${TASKS_BACKEND:-django_tasks_db.DatabaseBackend} $(BIN)/python manage.py db_worker
+
+clean:
+	rm -rf $(VENV) var/staticfiles .pytest_cache

@@ -1,0 +1,18 @@
+"""The harness itself: the test settings are the production settings with DEBUG off."""
+
+from django.conf import settings
+
+
+def test_tests_run_with_debug_off_and_strict_csp():
+    assert settings.DEBUG is False
+    assert "'unsafe-inline'" not in str(settings.SECURE_CSP)
+    assert "'unsafe-eval'" not in str(settings.SECURE_CSP)
+
+
+def test_rate_limits_use_a_shared_cache():
+    # Database cache unless REDIS_URL is set: never a per-process memory cache.
+    backend = settings.CACHES["default"]["BACKEND"]
+    assert backend in {
+        "django.core.cache.backends.db.DatabaseCache",
+        "django.core.cache.backends.redis.RedisCache",
+    }
