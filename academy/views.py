@@ -5,22 +5,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
-from django_htmx.middleware import HtmxDetails
 
 from academy import selectors
 from academy.forms import ProfileForm
+from academy.htmx import HtmxHttpRequest, see_other, targets
 from academy.services import user_update_profile
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @require_GET
@@ -57,7 +54,7 @@ def profile(request: HtmxHttpRequest) -> HttpResponse:
     user_update_profile(user=user, data=form.cleaned_data)
     translation.activate(user.language)
     messages.success(request, _("Your profile has been saved."))
-    if request.htmx.target == "profile-form":
+    if targets(request, "profile-form"):
         response = render(
             request,
             "academy/profile.html#profile-form",
@@ -65,8 +62,7 @@ def profile(request: HtmxHttpRequest) -> HttpResponse:
         )
         trigger_client_event(response, "profile-saved")
     else:
-        response = redirect("profile", permanent=False)
-        response.status_code = HTTPStatus.SEE_OTHER
+        response = see_other(request, reverse("profile"))
     # The interface language follows the profile from now on.
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -1,3 +1,5 @@
+import itertools
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -28,3 +30,73 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class StaffFactory(UserFactory):
     is_staff = True
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "modules.Program"
+
+    title = factory.Sequence(lambda n: f"Governing Lab {n}")
+    slug = factory.Sequence(lambda n: f"governing-lab-{n}")
+    summary = "Practical training for newly elected officials."
+    description = "## Why\n\nBecause governing is different from campaigning."
+    estimated_hours = 12
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "modules.Module"
+
+    program = factory.SubFactory(ProgramFactory)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    position = factory.Sequence(lambda n: n + 1)
+    estimated_minutes = 30
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "modules.Lesson"
+
+    module = factory.SubFactory(ModuleFactory)
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    kind = "reading"
+    position = factory.Sequence(lambda n: n + 1)
+    body = "Read your **budget** as a moral document."
+    body_html = "<p>Read your <strong>budget</strong> as a moral document.</p>"
+    estimated_minutes = 15
+
+
+_program_numbers = itertools.count(1)
+
+
+def published_program(*, modules: int = 2, lessons_per_module: int = 3, **kwargs):
+    """A published program built through the services, as staff would build it."""
+    from modules import services
+
+    n = next(_program_numbers)
+    program = services.program_create(
+        title=kwargs.pop("title", f"Program {n}"),
+        slug=kwargs.pop("slug", f"program-{n}"),
+        summary=kwargs.pop("summary", "A program."),
+        **kwargs,
+    )
+    for m in range(modules):
+        module = services.module_create(
+            program=program, title=f"Module {m + 1}", estimated_minutes=10
+        )
+        for n in range(lessons_per_module):
+            services.lesson_create(
+                module=module, title=f"Lesson {m + 1}.{n + 1}", body="Text", estimated_minutes=5
+            )
+    return services.program_publish(program=program)
+
+
+def ensure_issue_areas() -> None:
+    """Transactional tests flush the data migration's rows; put them back."""
+    import importlib
+
+    from modules.models import IssueArea
+
+    areas = importlib.import_module("modules.migrations.0002_issue_areas").AREAS
+    for slug, name in areas:
+        IssueArea.objects.get_or_create(slug=slug, defaults={"name": name})

@@ -16,3 +16,14 @@ def test_rate_limits_use_a_shared_cache():
         "django.core.cache.backends.db.DatabaseCache",
         "django.core.cache.backends.redis.RedisCache",
     }
+
+
+def test_ci_runs_on_postgresql():
+    import os
+
+    from django.db import connection
+
+    if os.environ.get("CI"):
+        assert connection.vendor == "postgresql"
+    else:
+        assert connection.vendor in {"postgresql", "sqlite"}

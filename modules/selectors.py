@@ -1,0 +1,185 @@
+"""Reads composed for curriculum pages: a fixed number of queries whatever the size."""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from modules.models import IssueArea, Lesson, Module, Program
+
+OUTLINE_LESSON_FIELDS = (
+    "id",
+    "module_id",
+    "title",
+    "kind",
+    "position",
+    "required",
+    "estimated_minutes",
+)
+
+
+@dataclass
+class Catalog:
+    programs: list[Program]
+    areas: list[IssueArea]
+    area: IssueArea | None
+    query: str
+    results: "SearchResults | None" = None
+
+
+@dataclass
+class SearchResults:
+    query: str
+    programs: list[Program] = field(default_factory=list)
+    modules: list[Module] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.programs) + len(self.modules) + len(self.lessons)
+
+
+def catalog(*, area_slug: str = "", query: str = "") -> Catalog:
+    areas = list(
+        IssueArea.objects.annotate(
+            program_count=Count("programs", filter=Q(programs__status=Program.Status.PUBLISHED))
+        ).filter(program_count__gt=0)
+    )
+    area = next((a for a in areas if a.slug == area_slug), None)
+    programs = Program.objects.published().with_outline_totals().prefetch_related("issue_areas")
+    if area:
+        programs = programs.filter(issue_areas=area)
+    query = query.strip()[:200]
+    results = search_curriculum(query) if query else None
+    if results is not None:
+        matched = {p.pk for p in results.programs}
+        matched |= {m.program_id for m in results.modules}
+        matched |= {lesson.module.program_id for lesson in results.lessons}
+        programs = programs.filter(pk__in=matched)
+    return Catalog(programs=list(programs), areas=areas, area=area, query=query, results=results)
+
+
+def search_curriculum(query: str, *, limit: int = 20) -> SearchResults:
+    """Published programs, modules and lessons matching `query`: PostgreSQL full-text search
+    (ranked, stemmed) when available, a case-insensitive substring match on SQLite."""
+    published = Q(status=Program.Status.PUBLISHED)
+    programs = Program.objects.filter(published)
+    modules = Module.objects.filter(program__status=Program.Status.PUBLISHED).select_related(
+        "program"
+    )
+    lessons = (
+        Lesson.objects.filter(module__program__status=Program.Status.PUBLISHED)
+        .select_related("module__program")
+        .only(
+            *OUTLINE_LESSON_FIELDS,
+            "module__title",
+            "module__position",
+            "module__program__slug",
+            "module__program__title",
+        )
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        search = SearchQuery(query, search_type="websearch", config="english")
+
+        def ranked(qs: QuerySet, *fields: tuple[str, str]) -> QuerySet:
+            vector = SearchVector(*(f for f, _w in fields[:1]), weight="A", config="english")
+            for name, weight in fields[1:]:
+                vector = vector + SearchVector(name, weight=weight, config="english")
+            return (
+                qs.annotate(rank=SearchRank(vector, search)).filter(rank__gt=0.01).order_by("-rank")
+            )
+
+        programs = ranked(programs, ("title", "A"), ("summary", "B"), ("description", "C"))
+        modules = ranked(modules, ("title", "A"), ("summary", "B"))
+        lessons = ranked(lessons, ("title", "A"), ("body", "B"), ("transcript", "C"))
+    else:
+        programs = programs.filter(
+            Q(title__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(description__icontains=query)
+        )
+        modules = modules.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+        lessons = lessons.filter(
+            Q(title__icontains=query) | Q(body__icontains=query) | Q(transcript__icontains=query)
+        )
+    return SearchResults(
+        query=query,
+        programs=list(programs[:limit]),
+        modules=list(modules[:limit]),
+        lessons=list(lessons[:limit]),
+    )
+
+
+def outline_lessons() -> QuerySet:
+    return Lesson.objects.only(*OUTLINE_LESSON_FIELDS).order_by("position")
+
+
+def program_page(*, slug: str, include_unpublished: bool = False) -> Program:
+    """A program with its modules and lessons (three queries), plus totals computed from them."""
+    programs = Program.objects.all() if include_unpublished else Program.objects.published()
+    program = (
+        programs.prefetch_related(
+            "issue_areas",
+            Prefetch(
+                "modules",
+                queryset=Module.objects.order_by("position").prefetch_related(
+                    Prefetch("lessons", queryset=outline_lessons())
+                ),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if program is None:
+        raise Program.DoesNotExist
+    _add_outline_totals(program)
+    return program
+
+
+def _add_outline_totals(program: Program) -> None:
+    program.lesson_minutes = 0
+    program.lesson_count = 0
+    for module in program.modules.all():
+        lessons = module.lessons.all()
+        module.lesson_minutes = sum(lesson.estimated_minutes for lesson in lessons)
+        module.total_minutes = module.lesson_minutes + module.estimated_minutes
+        program.lesson_minutes += module.total_minutes
+        program.lesson_count += len(lessons)
+
+
+def studio_programs(*, status: str = "") -> list[Program]:
+    programs = (
+        Program.objects.with_outline_totals()
+        .prefetch_related("issue_areas")
+        .order_by("status", "title")
+    )
+    if status in Program.Status.values:
+        programs = programs.filter(status=status)
+    return list(programs)
+
+
+def program_for_editing(*, pk: int) -> Program:
+    program = Program.objects.prefetch_related(
+        "issue_areas",
+        Prefetch(
+            "modules",
+            queryset=Module.objects.order_by("position").prefetch_related(
+                Prefetch(
+                    "lessons",
+                    queryset=outline_lessons().annotate(question_count=Count("questions")),
+                )
+            ),
+        ),
+    ).get(pk=pk)
+    _add_outline_totals(program)
+    return program
+
+
+def lesson_for_preview(*, pk: int) -> Lesson:
+    return (
+        Lesson.objects.select_related("module__program")
+        .prefetch_related("questions__choices")
+        .get(pk=pk)
+    )
