@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from academy import selectors
+from academy import hooks, selectors
 from academy.forms import ProfileForm
 from academy.htmx import HtmxHttpRequest, see_other, targets
 from academy.services import user_update_profile
@@ -25,7 +25,11 @@ from academy.services import user_update_profile
 def home(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "academy/home.html", {"pillars": selectors.academy_pillars()})
-    return render(request, "academy/dashboard.html", selectors.dashboard_for(request.user))
+    return render(
+        request,
+        "academy/dashboard.html",
+        {**selectors.dashboard_for(request.user), "panels": hooks.dashboard_panels(request)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

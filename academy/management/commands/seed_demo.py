@@ -4,6 +4,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from academy.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -27,12 +28,16 @@ class Command(BaseCommand):
                 "Refusing to create demo accounts with DEBUG off; pass --force for a staging site."
             )
         self.stdout.write("Seeding demo data…")
-        for config in apps.get_app_configs():
-            module_name = f"{config.name}.demo"
-            ours = Path(config.path).is_relative_to(settings.BASE_DIR)
-            if not ours or util.find_spec(module_name) is None:
-                continue
-            import_module(module_name).seed(self.stdout)
+        # Demo people have made-up addresses: the emails the services send are dropped.
+        with override_settings(
+            MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+        ):
+            for config in apps.get_app_configs():
+                module_name = f"{config.name}.demo"
+                ours = Path(config.path).is_relative_to(settings.BASE_DIR)
+                if not ours or util.find_spec(module_name) is None:
+                    continue
+                import_module(module_name).seed(self.stdout)
 
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         for person in DEMO_ACCOUNTS:
