@@ -67,8 +67,12 @@ serve: install
 	$(BIN)/gunicorn academy.wsgi:application --bind $(HOST):$(PORT) \
 		--workers $${WEB_CONCURRENCY:-$$(nproc)} --access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
+# The task worker plus the scheduler of periodic jobs (reminders, sweeps); both stop together.
 worker: install
-	TASKS_BACKEND=$${TASKS_BACKEND:-django_tasks_db.DatabaseBackend} $(BIN)/python manage.py db_worker
+	export TASKS_BACKEND=$${TASKS_BACKEND:-django_tasks_db.DatabaseBackend}; \
+	trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python manage.py scheduler & \
+	$(BIN)/python manage.py db_worker
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache

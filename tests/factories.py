@@ -100,3 +100,25 @@ def ensure_issue_areas() -> None:
     areas = importlib.import_module("modules.migrations.0002_issue_areas").AREAS
     for slug, name in areas:
         IssueArea.objects.get_or_create(slug=slug, defaults={"name": name})
+
+
+def make_cohort(*, program=None, **overrides):
+    """An open cohort through the service, ready for enrollment."""
+    import datetime
+
+    from cohorts import services
+
+    n = next(_program_numbers)
+    today = datetime.date.today()
+    data = {
+        "program": program or published_program(),
+        "name": f"Cohort {n}",
+        "slug": f"cohort-{n}",
+        "starts_on": today + datetime.timedelta(days=14),
+        "ends_on": today + datetime.timedelta(days=90),
+        "capacity": 30,
+        "enrollment_mode": "open",
+        "status": "open",
+    }
+    data.update(overrides)
+    return services.cohort_create(**data)
