@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy.choices import TIME_ZONES
-from modules.models import Module, Program
+from modules.models import Lesson, Module, Program
 
 CHAPTERS = [
     ("FL", _("Florida")),
@@ -335,3 +335,74 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"calendar token of {self.user_id}"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        EXCUSED = "excused", _("Excused")
+        ABSENT = "absent", _("Absent")
+
+    ATTENDED = (Status.PRESENT, Status.LATE)
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="attendance")
+    status = models.CharField(max_length=8, choices=Status.choices)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "enrollment"], name="attendance_once_per_session"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["enrollment", "status"], name="attendance_enrollment_status")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}@{self.session_id}: {self.status}"
+
+
+class LessonProgress(models.Model):
+    """One person's work on one lesson in one cohort."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="progress")
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="progress")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Knowledge checks: best %."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    reflection_text = models.TextField(blank=True)
+    reflection_submitted_at = models.DateTimeField(null=True, blank=True)
+    feedback = models.TextField(blank=True)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson"], name="progress_once_per_lesson"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=100), name="progress_score_percent"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["enrollment", "completed_at"], name="progress_enrollment_done")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}/{self.lesson_id}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None

@@ -34,7 +34,17 @@ S = Enrollment.Status
 
 # Every enrollment event and the template of the email its participant receives.
 ENROLLMENT_EVENTS = frozenset(
-    {"enrolled", "applied", "approved", "declined", "waitlisted", "promoted", "invited", "moved"}
+    {
+        "enrolled",
+        "applied",
+        "approved",
+        "declined",
+        "waitlisted",
+        "promoted",
+        "invited",
+        "moved",
+        "completed",
+    }
 )
 
 REMINDER_WINDOW = timedelta(hours=24)
@@ -128,6 +138,25 @@ def enrollment_event(*, enrollment_id: int, event: str) -> None:
                 facilitator,
                 {**context, "applicant": user, "review_url": review_url},
             )
+
+
+def reflection_feedback(*, progress_id: int) -> None:
+    """Tell a participant that a facilitator responded to their reflection."""
+    from cohorts.models import LessonProgress
+
+    progress = LessonProgress.objects.select_related(
+        "enrollment__user", "enrollment__cohort__program", "lesson", "feedback_by"
+    ).get(pk=progress_id)
+    cohort = progress.enrollment.cohort
+    _send(
+        "reflection_feedback",
+        progress.enrollment.user,
+        {
+            "progress": progress,
+            "cohort": cohort,
+            "lesson_url": f"{_site_url()}/cohorts/{cohort.slug}/learn/{progress.lesson_id}/",
+        },
+    )
 
 
 def _enrolled():

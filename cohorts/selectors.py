@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from academy.models import User
-from cohorts.models import Announcement, Cohort, Enrollment, Session
-from modules.models import Program
+from cohorts.models import Announcement, Attendance, Cohort, Enrollment, LessonProgress, Session
+from cohorts.policy import AttendanceSummary, PolicyStatus
+from modules.models import Lesson, Module, Program
 
 
 def _next_session_start():
@@ -151,3 +152,129 @@ def staff_cohorts(*, program: str = "", status: str = "", chapter: str = "", pag
     if chapter:
         cohorts = cohorts.filter(chapter=chapter)
     return Paginator(cohorts, 25).get_page(page)
+
+
+# --- Progress ----------------------------------------------------------------------------
+
+
+def required_lessons(program_id: int):
+    return Lesson.objects.filter(
+        module__program_id=program_id, required=True, module__required=True
+    )
+
+
+def attendance_summary(*, enrollment: Enrollment, now=None) -> AttendanceSummary:
+    now = now or timezone.now()
+    sessions = Session.objects.filter(
+        cohort_id=enrollment.cohort_id, cancelled_at__isnull=True
+    ).aggregate(
+        held=Count("pk", filter=Q(starts_at__lte=now)),
+        remaining=Count("pk", filter=Q(starts_at__gt=now)),
+    )
+    marks = Attendance.objects.filter(
+        enrollment=enrollment, session__cancelled_at__isnull=True, session__starts_at__lte=now
+    ).aggregate(
+        excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
+        attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)),
+    )
+    return AttendanceSummary(
+        held=sessions["held"],
+        excused=marks["excused"],
+        attended=marks["attended"],
+        remaining=sessions["remaining"],
+    )
+
+
+def policy_status(*, enrollment: Enrollment, now=None) -> PolicyStatus:
+    cohort = enrollment.cohort
+    required = required_lessons(cohort.program_id)
+    return PolicyStatus(
+        required_total=required.count(),
+        required_done=LessonProgress.objects.filter(
+            enrollment=enrollment, completed_at__isnull=False, lesson__in=required
+        ).count(),
+        attendance=attendance_summary(enrollment=enrollment, now=now),
+        min_attendance=cohort.min_attendance_percent,
+        requires_signoff=cohort.requires_signoff,
+        signed_off=enrollment.signed_off_at is not None,
+    )
+
+
+@dataclass
+class OutlineLesson:
+    lesson: Lesson
+    progress: LessonProgress | None
+    unlocked: bool
+
+    @property
+    def done(self) -> bool:
+        return self.progress is not None and self.progress.completed_at is not None
+
+
+@dataclass
+class OutlineModule:
+    module: Module
+    lessons: list[OutlineLesson]
+
+    @property
+    def percent(self) -> int:
+        counted = [item for item in self.lessons if item.lesson.required] or self.lessons
+        return round(100 * sum(item.done for item in counted) / len(counted)) if counted else 0
+
+
+@dataclass
+class LearnerOutline:
+    modules: list[OutlineModule]
+
+    def items(self) -> list[OutlineLesson]:
+        return [item for m in self.modules for item in m.lessons]
+
+    @property
+    def percent(self) -> int:
+        """Share of required lessons done (the completion policy's measure)."""
+        required = [
+            i for m in self.modules if m.module.required for i in m.lessons if i.lesson.required
+        ]
+        return round(100 * sum(i.done for i in required) / len(required)) if required else 0
+
+    def next_item(self) -> OutlineLesson | None:
+        """Continue where you left off: the first unlocked lesson not done."""
+        return next((i for i in self.items() if i.unlocked and not i.done), None)
+
+    def find(self, lesson_id: int) -> OutlineLesson | None:
+        return next((i for i in self.items() if i.lesson.pk == lesson_id), None)
+
+
+def learner_outline(*, enrollment: Enrollment) -> LearnerOutline:
+    """Modules and lessons with this person's progress and locks: three queries."""
+    modules = list(
+        Module.objects.filter(program_id=enrollment.cohort.program_id)
+        .order_by("position")
+        .prefetch_related(
+            Prefetch(
+                "lessons",
+                queryset=Lesson.objects.order_by("position").defer(
+                    "body", "body_html", "transcript"
+                ),
+            )
+        )
+    )
+    progress = {p.lesson_id: p for p in LessonProgress.objects.filter(enrollment=enrollment)}
+    sequential = enrollment.cohort.sequential
+    outline, blocked = [], False
+    for module in modules:
+        items = []
+        for lesson in module.lessons.all():
+            item = OutlineLesson(
+                lesson, progress.get(lesson.pk), unlocked=not (sequential and blocked)
+            )
+            if lesson.required and module.required and not item.done:
+                blocked = True
+            items.append(item)
+        outline.append(OutlineModule(module, items))
+    return LearnerOutline(outline)
+
+
+def lesson_is_unlocked(*, enrollment: Enrollment, lesson) -> bool:
+    item = learner_outline(enrollment=enrollment).find(lesson.pk)
+    return item is not None and item.unlocked

@@ -49,4 +49,7 @@ urlpatterns = [
     path("staff/cohorts/<slug:slug>/edit/", staff.cohort_edit, name="staff_cohort_edit"),
     path("staff/cohorts/<slug:slug>/archive/", staff.cohort_archive, name="staff_cohort_archive"),
     path("calendar/", include("cohorts.feed_urls")),
+    path("cohorts/<slug:slug>/learn/", include("cohorts.learn_urls")),
+    path("facilitate/<slug:slug>/", include("cohorts.attendance_urls")),
+    path("", include("cohorts.report_urls")),
 ]

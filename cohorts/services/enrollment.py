@@ -39,7 +39,8 @@ TRANSITIONS: dict[str, set[str]] = {
     S.INVITED: {S.ENROLLED, S.DECLINED},
     S.WAITLISTED: {S.ENROLLED},
     S.ENROLLED: {S.WITHDRAWN, S.COMPLETED},
-    S.COMPLETED: set(),
+    # Back to enrolled only when a correction un-meets the policy before a certificate exists.
+    S.COMPLETED: {S.ENROLLED},
     S.DECLINED: set(),
     S.WITHDRAWN: set(),
 }
