@@ -47,7 +47,13 @@ def test_one_enrollment_per_person_per_cohort_in_the_database(cohort, participan
     [
         ({"status": "draft"}, "closed"),
         ({"status": "running"}, "closed"),
-        ({"enrollment_closes_at": timezone.now() - datetime.timedelta(days=1), "enrollment_opens_at": timezone.now() - datetime.timedelta(days=9)}, "closed"),
+        (
+            {
+                "enrollment_closes_at": timezone.now() - datetime.timedelta(days=1),
+                "enrollment_opens_at": timezone.now() - datetime.timedelta(days=9),
+            },
+            "closed",
+        ),
         ({"enrollment_opens_at": timezone.now() + datetime.timedelta(days=1)}, "closed"),
         ({"enrollment_mode": "application"}, "application"),
         ({"enrollment_mode": "invite"}, "invitation"),
@@ -66,13 +72,19 @@ def test_apply_then_approve_or_decline(facilitator):
     answers = [{"question": "Why?", "answer": "Housing."}]
     for person in (alice, bob, cleo):
         services.enrollment_apply(cohort=cohort, user=person, answers=answers)
-    first = services.enrollment_approve(enrollment=Enrollment.objects.get(user=alice), actor=facilitator, message="Welcome")
+    first = services.enrollment_approve(
+        enrollment=Enrollment.objects.get(user=alice), actor=facilitator, message="Welcome"
+    )
     assert first.status == S.ENROLLED
     assert first.decision_message == "Welcome"
     # Full: approval puts the next applicant on the waitlist.
-    second = services.enrollment_approve(enrollment=Enrollment.objects.get(user=bob), actor=facilitator)
+    second = services.enrollment_approve(
+        enrollment=Enrollment.objects.get(user=bob), actor=facilitator
+    )
     assert second.status == S.WAITLISTED
-    third = services.enrollment_decline(enrollment=Enrollment.objects.get(user=cleo), actor=facilitator, message="Next time")
+    third = services.enrollment_decline(
+        enrollment=Enrollment.objects.get(user=cleo), actor=facilitator, message="Next time"
+    )
     assert third.status == S.DECLINED
     assert third.ended_at is not None
     with pytest.raises(ValidationError):
@@ -101,13 +113,18 @@ def test_apply_then_approve_or_decline(facilitator):
 )
 def test_the_state_machine(cohort, participant, start, to, allowed):
     enrollment = Enrollment.objects.create(
-        cohort=cohort, user=participant, status=start, waitlisted_at=timezone.now() if start == S.WAITLISTED else None
+        cohort=cohort,
+        user=participant,
+        status=start,
+        waitlisted_at=timezone.now() if start == S.WAITLISTED else None,
     )
     if allowed:
         services._move(enrollment, to, actor=None)
         enrollment.refresh_from_db()
         assert enrollment.status == to
-        assert EnrollmentTransition.objects.filter(enrollment=enrollment, from_status=start, to_status=to).exists()
+        assert EnrollmentTransition.objects.filter(
+            enrollment=enrollment, from_status=start, to_status=to
+        ).exists()
     else:
         with pytest.raises(ValidationError):
             services._move(enrollment, to, actor=None)
@@ -145,7 +162,9 @@ def test_raising_capacity_promotes_waiting_people(cohort):
 
 def test_invite_creates_an_account_to_claim(staff):
     cohort = make_cohort(enrollment_mode="invite")
-    enrollment = services.enrollment_invite(cohort=cohort, email=" New.Person@Example.org ", full_name="New Person", actor=staff)
+    enrollment = services.enrollment_invite(
+        cohort=cohort, email=" New.Person@Example.org ", full_name="New Person", actor=staff
+    )
     assert enrollment.status == S.INVITED
     assert enrollment.user.email == "new.person@example.org"
     assert not enrollment.user.has_usable_password()
@@ -155,8 +174,12 @@ def test_invite_creates_an_account_to_claim(staff):
 
 def test_invitation_to_a_full_cohort_cannot_be_accepted(staff):
     cohort = make_cohort(enrollment_mode="invite", capacity=1)
-    first = services.enrollment_invite(cohort=cohort, email="a@example.org", full_name="A", actor=staff)
-    second = services.enrollment_invite(cohort=cohort, email="b@example.org", full_name="B", actor=staff)
+    first = services.enrollment_invite(
+        cohort=cohort, email="a@example.org", full_name="A", actor=staff
+    )
+    second = services.enrollment_invite(
+        cohort=cohort, email="b@example.org", full_name="B", actor=staff
+    )
     services.enrollment_accept_invitation(enrollment=first)
     with pytest.raises(ValidationError, match="full"):
         services.enrollment_accept_invitation(enrollment=second)
@@ -193,14 +216,19 @@ class TestCsvImport:
         assert Enrollment.objects.count() == before
         assert not type(participant).objects.filter(email="ana@example.org").exists()
 
-    @pytest.mark.parametrize(("data", "message"), [(b"", "no rows"), ("é".encode("latin-1"), "UTF-8")])
+    @pytest.mark.parametrize(
+        ("data", "message"), [(b"", "no rows"), ("é".encode("latin-1"), "UTF-8")]
+    )
     def test_empty_or_wrongly_encoded_files(self, staff, cohort, data, message):
         result = services.invitations_import_csv(cohort=cohort, data=data, actor=staff)
         assert message in result.errors[0][1]
 
     def test_too_many_rows(self, staff, cohort):
         data = "".join(f"P{i},p{i}@example.org\n" for i in range(501)).encode()
-        assert "At most" in services.invitations_import_csv(cohort=cohort, data=data, actor=staff).errors[0][1]
+        assert (
+            "At most"
+            in services.invitations_import_csv(cohort=cohort, data=data, actor=staff).errors[0][1]
+        )
 
 
 def test_move_to_another_cohort_of_the_same_program(staff, participant):
@@ -232,7 +260,14 @@ def test_enrollments_are_never_deleted(cohort, participant):
 
 def _session(cohort, **kw):
     start = timezone.now() + datetime.timedelta(days=2)
-    return services.session_create(cohort=cohort, title="Budget basics", starts_at=start, ends_at=start + datetime.timedelta(hours=1), online_url="https://meet.example.org/x", **kw)
+    return services.session_create(
+        cohort=cohort,
+        title="Budget basics",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        online_url="https://meet.example.org/x",
+        **kw,
+    )
 
 
 def test_sessions_bump_sequence_on_change_and_cancel(cohort):
@@ -250,7 +285,12 @@ def test_sessions_bump_sequence_on_change_and_cancel(cohort):
 def test_session_must_end_after_it_starts_and_module_belongs_to_the_program(cohort):
     start = timezone.now()
     with pytest.raises(ValidationError):
-        services.session_create(cohort=cohort, title="Backwards", starts_at=start, ends_at=start - datetime.timedelta(hours=1))
+        services.session_create(
+            cohort=cohort,
+            title="Backwards",
+            starts_at=start,
+            ends_at=start - datetime.timedelta(hours=1),
+        )
     foreign_module = published_program().modules.first()
     with pytest.raises(ValidationError):
         _session(cohort, module=foreign_module)
