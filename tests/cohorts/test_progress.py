@@ -94,7 +94,7 @@ def build(*, lessons=2, sessions_past=0, sessions_future=0, **cohort_kwargs):
 
 
 def test_completing_every_required_lesson_completes_the_enrollment(facilitator):
-    cohort, enrollment, lessons = build(lessons=2)
+    _cohort, enrollment, lessons = build(lessons=2)
     services.lesson_complete(enrollment=enrollment, lesson=lessons[0])
     enrollment.refresh_from_db()
     assert enrollment.status == S.ENROLLED
@@ -105,7 +105,7 @@ def test_completing_every_required_lesson_completes_the_enrollment(facilitator):
 
 
 def test_optional_lessons_do_not_count(facilitator):
-    cohort, enrollment, lessons = build(lessons=2)
+    _cohort, enrollment, lessons = build(lessons=2)
     curriculum.lesson_update(lesson=lessons[1], data={"required": False})
     services.lesson_complete(enrollment=enrollment, lesson=lessons[0])
     enrollment.refresh_from_db()
@@ -180,7 +180,7 @@ def test_sessions_not_yet_held_hold_completion_back(facilitator):
 
 
 def test_signoff_when_required(facilitator):
-    cohort, enrollment, lessons = build(lessons=1, requires_signoff=True)
+    _cohort, enrollment, lessons = build(lessons=1, requires_signoff=True)
     services.lesson_complete(enrollment=enrollment, lesson=lessons[0])
     enrollment.refresh_from_db()
     assert enrollment.status == S.ENROLLED
@@ -191,7 +191,7 @@ def test_signoff_when_required(facilitator):
 
 
 def test_attendance_rules(facilitator, participant):
-    cohort, enrollment, lessons = build(lessons=1, sessions_future=1, sessions_past=1)
+    cohort, enrollment, _lessons = build(lessons=1, sessions_future=1, sessions_past=1)
     future = cohort.sessions.order_by("-starts_at").first()
     with pytest.raises(ValidationError, match="once the session starts"):
         services.attendance_mark(
@@ -218,7 +218,7 @@ def test_attendance_rules(facilitator, participant):
 
 
 def test_mark_all_present_skips_people_already_marked(facilitator):
-    cohort, enrollment, lessons = build(lessons=1, sessions_past=1)
+    cohort, enrollment, _lessons = build(lessons=1, sessions_past=1)
     others = [services.enrollment_self_enroll(cohort=cohort, user=UserFactory()) for _ in range(3)]
     session = cohort.sessions.get()
     services.attendance_mark(
@@ -247,10 +247,10 @@ def quiz(lessons_module, *, pass_mark=70):
 
 
 def test_knowledge_check_retries_until_the_pass_mark():
-    cohort, enrollment, lessons = build(lessons=1)
+    _cohort, enrollment, lessons = build(lessons=1)
     lesson, q1, q2 = quiz(lessons[0].module)
     right1 = q1.choices.get(is_correct=True).pk
-    a, b, c = (ch.pk for ch in q2.choices.order_by("position"))
+    a, b, _c = (ch.pk for ch in q2.choices.order_by("position"))
     first = services.knowledge_check_submit(
         enrollment=enrollment, lesson=lesson, answers={q1.pk: {right1}, q2.pk: {a}}
     )
@@ -268,8 +268,8 @@ def test_knowledge_check_retries_until_the_pass_mark():
 
 
 def test_answers_outside_the_question_are_ignored():
-    cohort, enrollment, lessons = build(lessons=1)
-    lesson, q1, q2 = quiz(lessons[0].module)
+    _cohort, enrollment, lessons = build(lessons=1)
+    lesson, q1, _q2 = quiz(lessons[0].module)
     result = services.knowledge_check_submit(
         enrollment=enrollment, lesson=lesson, answers={q1.pk: {999999}, 424242: {1}}
     )
@@ -277,14 +277,14 @@ def test_answers_outside_the_question_are_ignored():
 
 
 def test_lesson_kinds_complete_their_own_way():
-    cohort, enrollment, lessons = build(lessons=1)
+    _cohort, enrollment, lessons = build(lessons=1)
     lesson, _q1, _q2 = quiz(lessons[0].module)
     with pytest.raises(ValidationError):
         services.lesson_complete(enrollment=enrollment, lesson=lesson)
 
 
 def test_reflection_and_feedback(facilitator, mailoutbox, django_capture_on_commit_callbacks):
-    cohort, enrollment, lessons = build(lessons=1)
+    _cohort, enrollment, lessons = build(lessons=1)
     lesson = curriculum.lesson_create(
         module=lessons[0].module,
         title="Reflect",
@@ -306,7 +306,7 @@ def test_reflection_and_feedback(facilitator, mailoutbox, django_capture_on_comm
 
 
 def test_lessons_of_another_program_are_refused():
-    cohort, enrollment, lessons = build(lessons=1)
+    cohort, enrollment, _lessons = build(lessons=1)
     foreign = Lesson.objects.exclude(
         module__program=cohort.program
     ).first() or curriculum.lesson_create(
@@ -317,7 +317,7 @@ def test_lessons_of_another_program_are_refused():
 
 
 def test_sequential_gating():
-    cohort, enrollment, lessons = build(lessons=3, sequential=True)
+    _cohort, enrollment, lessons = build(lessons=3, sequential=True)
     with pytest.raises(ValidationError, match="previous"):
         services.lesson_complete(enrollment=enrollment, lesson=lessons[1])
     services.lesson_complete(enrollment=enrollment, lesson=lessons[0])
@@ -328,7 +328,7 @@ def test_sequential_gating():
 
 
 def test_withdrawn_people_cannot_work_on_lessons():
-    cohort, enrollment, lessons = build(lessons=2)
+    _cohort, enrollment, lessons = build(lessons=2)
     services.enrollment_withdraw(enrollment=enrollment, actor=enrollment.user)
     enrollment.refresh_from_db()
     with pytest.raises(ValidationError):

@@ -194,7 +194,7 @@ def test_invite_rejects_a_bad_address(staff, cohort):
 
 class TestCsvImport:
     def test_good_file_invites_everyone(self, staff, cohort):
-        data = "name,email\nAna Ruiz,ana@example.org\nBo Li,BO@example.org\n\n".encode()
+        data = b"name,email\nAna Ruiz,ana@example.org\nBo Li,BO@example.org\n\n"
         result = services.invitations_import_csv(cohort=cohort, data=data, actor=staff)
         assert result.ok
         assert sorted(e.user.email for e in result.invited) == ["ana@example.org", "bo@example.org"]
