@@ -1,8 +1,10 @@
 """Demo people for `manage.py seed_demo`. Idempotent: running it again changes nothing."""
 
 from dataclasses import dataclass
+from functools import cache
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from academy.choices import OfficeType
@@ -53,10 +55,16 @@ DEMO_OFFICIALS = [
 ]  # fmt: skip
 
 
+@cache
+def demo_password_hash() -> str:
+    """Hash once: dozens of demo people share the password, and hashing is slow on purpose."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _upsert(email: str, **fields) -> User:
     user, created = User.objects.get_or_create(email=email, defaults=fields)
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save(update_fields=["password"])
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}

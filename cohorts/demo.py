@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from academy.choices import OfficeType
-from academy.demo import DEMO_PASSWORD
+from academy.demo import demo_password_hash
 from academy.models import User
 from cohorts import services
 from cohorts.models import Cohort, Enrollment
@@ -58,7 +58,7 @@ def _officials(count: int) -> list[User]:
             place, state, office, tz = PLACES[n % len(PLACES)]
             user = User.objects.create_user(
                 email=email,
-                password=DEMO_PASSWORD,
+                password=None,
                 full_name=f"{FIRST[n % len(FIRST)]} {rng.choice(LAST)}",
                 office_type=office,
                 jurisdiction=place,
@@ -66,6 +66,8 @@ def _officials(count: int) -> list[User]:
                 time_zone=tz,
                 pronouns=rng.choice(["", "she/her", "he/him", "they/them"]),
             )
+            user.password = demo_password_hash()
+            user.save(update_fields=["password"])
         people.append(user)
     return people
 
@@ -94,6 +96,73 @@ def _weekly_sessions(
 def _enroll(cohort: Cohort, people: list[User]) -> None:
     for person in people:
         services.enrollment_self_enroll(cohort=cohort, user=person)
+
+
+REFLECTIONS = [
+    "I want to start with a participatory budgeting pilot in my ward and use it to build trust with residents who never come to council meetings.",
+    "Our state preempts rent control, so I'm going to focus on just-cause eviction and a right to counsel fund in the next budget.",
+    "My first 100 days: meet every department head, learn the consent agenda, and find two colleagues to co-sponsor a tenant protections package.",
+    "The biggest challenge is staff capacity. I'll ask the city manager for a workplan before proposing new programs.",
+]  # fmt: skip
+FEEDBACK = [
+    "Great plan. Talk to the Durham PB team; they published their rules and timeline.",
+    "Strong focus. Line up your legal memo on preemption before you file the ordinance.",
+]
+
+
+def _progress_and_attendance(
+    cohort: Cohort, facilitator: User, rng: random.Random, *, pace, finished=False
+) -> None:
+    """Varied, realistic progress: most keep up, a few fall behind, some miss sessions."""
+    from cohorts.models import Attendance, LessonProgress
+    from modules.models import Lesson
+
+    lessons = list(
+        Lesson.objects.filter(module__program=cohort.program)
+        .prefetch_related("questions__choices")
+        .order_by("module__position", "position")
+    )
+    held = list(cohort.sessions.filter(starts_at__lte=timezone.now()).order_by("starts_at"))
+    for enrollment in cohort.enrollments.filter(status=Enrollment.Status.ENROLLED).select_related(
+        "user"
+    ):
+        share = 1.0 if finished and rng.random() < 0.7 else rng.uniform(*pace)
+        for lesson in lessons[: round(share * len(lessons))]:
+            if lesson.kind == Lesson.Kind.KNOWLEDGE_CHECK:
+                right = {
+                    q.pk: {c.pk for c in q.choices.all() if c.is_correct}
+                    for q in lesson.questions.all()
+                }
+                if rng.random() < 0.3:  # a first try that misses, then a pass
+                    services.knowledge_check_submit(
+                        enrollment=enrollment, lesson=lesson, answers={}
+                    )
+                services.knowledge_check_submit(enrollment=enrollment, lesson=lesson, answers=right)
+            elif lesson.kind == Lesson.Kind.REFLECTION:
+                progress = services.reflection_submit(
+                    enrollment=enrollment, lesson=lesson, text=rng.choice(REFLECTIONS)
+                )
+                if rng.random() < 0.5:
+                    services.reflection_feedback(
+                        progress=progress, actor=facilitator, feedback=rng.choice(FEEDBACK)
+                    )
+            else:
+                services.lesson_complete(enrollment=enrollment, lesson=lesson)
+        reliable = rng.random() < 0.8
+        for session in held:
+            roll = rng.random()
+            if reliable:
+                status = "present" if roll < 0.85 else "late" if roll < 0.93 else "excused"
+            else:
+                status = "absent" if roll < 0.45 else "present" if roll < 0.85 else "excused"
+            services.attendance_mark(
+                session=session, enrollment=enrollment, status=status, actor=facilitator
+            )
+    done = LessonProgress.objects.filter(
+        enrollment__cohort=cohort, completed_at__isnull=False
+    ).count()
+    marks = Attendance.objects.filter(session__cohort=cohort).count()
+    return done, marks
 
 
 @transaction.atomic
@@ -239,6 +308,11 @@ def seed(stdout) -> None:
     _enroll(spring, officials[10:28])
     _weekly_sessions(spring, spring.starts_on, 8, titles, hour=18)
     services.cohort_update(cohort=spring, data={"status": Cohort.Status.FINISHED})
+
+    _progress_and_attendance(running, facilitator, random.Random(7), pace=(0.15, 0.95))
+    _progress_and_attendance(
+        spring, facilitator, random.Random(11), pace=(0.55, 1.0), finished=True
+    )
 
     stdout.write(
         f"  cohorts: {Cohort.objects.count()} cohorts, {Enrollment.objects.count()} enrollments, "
