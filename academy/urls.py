@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("modules.urls")),
     path("", include("cohorts.urls")),
+    path("", include("certificates.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
