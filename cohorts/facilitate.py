@@ -71,7 +71,10 @@ def manage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def application_decide(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     cohort = access.get_managed_cohort(request.user, slug)
-    enrollment = get_object_or_404(cohort.enrollments.select_related("user"), pk=pk)
+    # An invitation is not an application: only the invitee answers it (or staff withdraw it).
+    enrollment = get_object_or_404(
+        cohort.enrollments.exclude(status=Enrollment.Status.INVITED).select_related("user"), pk=pk
+    )
     form = DecisionForm(request.POST)
     decision = request.POST.get("decision")
     if decision not in {"approve", "decline"} or not form.is_valid():

@@ -1,5 +1,6 @@
 """Staff screens: the list of every cohort, creating, editing and archiving them."""
 
+import copy
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -75,7 +76,8 @@ def cohort_create(request: HtmxHttpRequest) -> HttpResponse:
 @staff_required
 def cohort_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     cohort = get_object_or_404(Cohort, slug=slug)
-    form = CohortForm(request.POST or None, instance=cohort)
+    # The form validates a copy: a rejected edit must not change the cohort the page links to.
+    form = CohortForm(request.POST or None, instance=copy.copy(cohort))
     if request.method == "POST":
         if form.is_valid():
             try:

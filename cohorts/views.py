@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from academy.htmx import HtmxHttpRequest, see_other
-from cohorts import access, selectors, services
+from cohorts import access, attendance_selectors, selectors, services
 from cohorts.forms import ApplicationForm
 from cohorts.models import Cohort, Enrollment
 
@@ -104,6 +104,7 @@ def cohort_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             return redirect("cohorts:cohort_join", slug=slug)
         raise
     page = selectors.cohort_page(cohort=cohort, user=request.user)
+    member = page.enrollment is not None and page.enrollment.status in Enrollment.SEAT_HOLDING
     return render(
         request,
         "cohorts/cohort_detail.html",
@@ -112,6 +113,8 @@ def cohort_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "cohort": page.cohort,
             "can_manage": Cohort.objects.managed_by(request.user).filter(pk=cohort.pk).exists(),
             "calendar_token": services.calendar_token_for(request.user),
+            "outline": selectors.learner_outline(enrollment=page.enrollment) if member else None,
+            "my_attendance": attendance_selectors.my_attendance(page.enrollment) if member else [],
         },
     )
 
@@ -157,8 +160,12 @@ def cohort_withdraw(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def invitation(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     enrollment = _own_enrollment(request, slug, Enrollment.Status.INVITED)
     if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer not in {"accept", "decline"}:
+            # Declining is final: never the answer to a request that did not say so.
+            return HttpResponse(_("Choose accept or decline."), status=HTTPStatus.BAD_REQUEST)
         try:
-            if request.POST.get("answer") == "accept":
+            if answer == "accept":
                 services.enrollment_accept_invitation(enrollment=enrollment)
                 messages.success(request, _("You are enrolled. Welcome to the cohort!"))
                 return see_other(request, enrollment.cohort.get_absolute_url())

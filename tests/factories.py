@@ -122,3 +122,16 @@ def make_cohort(*, program=None, **overrides):
     }
     data.update(overrides)
     return services.cohort_create(**data)
+
+
+def completed_enrollment(*, cohort=None, user=None):
+    """An enrollment whose completion policy is met (one lesson, no live sessions)."""
+    from cohorts import services
+    from modules.models import Lesson
+
+    cohort = cohort or make_cohort(program=published_program(modules=1, lessons_per_module=1))
+    enrollment = services.enrollment_self_enroll(cohort=cohort, user=user or UserFactory())
+    for lesson in Lesson.objects.filter(module__program=cohort.program):
+        services.lesson_complete(enrollment=enrollment, lesson=lesson)
+    enrollment.refresh_from_db()
+    return enrollment
