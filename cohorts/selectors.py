@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from academy.models import User
@@ -107,8 +108,17 @@ def facilitated_cohorts(*, user: User) -> list[Cohort]:
 
 
 def member_enrollments(*, user: User) -> list[Enrollment]:
-    """A participant's current and past places, with each cohort's next session time."""
-    return list(
+    """A participant's current and past places, with each cohort's next session time, their
+    share of required lessons done and the next lesson to do (a fixed number of queries)."""
+    required = Lesson.objects.filter(
+        module__program=OuterRef("cohort__program"), required=True, module__required=True
+    )
+    done = LessonProgress.objects.filter(enrollment=OuterRef("pk"), completed_at__isnull=False)
+    # Inside the lesson subqueries the enrollment is two levels out.
+    done_by_outer = LessonProgress.objects.filter(
+        enrollment=OuterRef(OuterRef("pk")), completed_at__isnull=False
+    ).values("lesson")
+    enrollments = list(
         Enrollment.objects.filter(user=user)
         .exclude(status__in=[Enrollment.Status.DECLINED])
         .select_related("cohort__program")
@@ -119,10 +129,44 @@ def member_enrollments(*, user: User) -> list[Enrollment]:
                 )
                 .order_by("starts_at")
                 .values("starts_at")[:1]
-            )
+            ),
+            required_total=Coalesce(
+                Subquery(
+                    required.order_by()
+                    .values("module__program")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            required_done=Coalesce(
+                Subquery(
+                    done.filter(lesson__required=True, lesson__module__required=True)
+                    .order_by()
+                    .values("enrollment")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            next_lesson_id=Subquery(
+                Lesson.objects.filter(module__program=OuterRef("cohort__program"))
+                .exclude(pk__in=done_by_outer)
+                .order_by("module__position", "position")
+                .values("pk")[:1]
+            ),
+            next_lesson_title=Subquery(
+                Lesson.objects.filter(module__program=OuterRef("cohort__program"))
+                .exclude(pk__in=done_by_outer)
+                .order_by("module__position", "position")
+                .values("title")[:1]
+            ),
         )
         .order_by("-cohort__starts_on")
     )
+    for e in enrollments:
+        e.percent = round(100 * e.required_done / e.required_total) if e.required_total else 0
+    return enrollments
 
 
 def next_session_for(*, user: User) -> Session | None:

@@ -333,3 +333,25 @@ def test_withdrawn_people_cannot_work_on_lessons():
     enrollment.refresh_from_db()
     with pytest.raises(ValidationError):
         services.lesson_complete(enrollment=enrollment, lesson=lessons[0])
+
+
+@pytest.mark.parametrize("cohorts", [1, 3])
+def test_dashboard_shows_progress_and_what_to_do_next(client, django_assert_num_queries, cohorts):
+    from django.urls import reverse
+
+    person = UserFactory()
+    for _ in range(cohorts):
+        program = published_program(modules=2, lessons_per_module=2)
+        cohort = make_cohort(program=program)
+        enrollment = services.enrollment_self_enroll(cohort=cohort, user=person)
+        first, second = Lesson.objects.filter(module__program=program).order_by(
+            "module__position", "position"
+        )[:2]
+        services.lesson_complete(enrollment=enrollment, lesson=first)
+    client.force_login(person)
+    client.get(reverse("home"))
+    with django_assert_num_queries(6):
+        response = client.get(reverse("home"))
+    html = response.content.decode()
+    assert html.count('value="25"') == cohorts  # 1 of 4 required lessons
+    assert f'href="{reverse("cohorts:lesson", args=[cohort.slug, second.pk])}"' in html
