@@ -11,7 +11,9 @@ from tests.factories import UserFactory, make_cohort
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
+    ),
 ]
 
 
@@ -23,7 +25,7 @@ def run_at_once(functions) -> list[BaseException]:
         try:
             barrier.wait(timeout=30)
             fn()
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted on
+        except BaseException as exc:  # collected and asserted on
             errors.append(exc)
         finally:
             connection.close()
@@ -40,7 +42,9 @@ def run_at_once(functions) -> list[BaseException]:
 def test_simultaneous_enrollments_never_exceed_capacity(attempt):
     cohort = make_cohort(capacity=10)
     people = UserFactory.create_batch(25)
-    errors = run_at_once([lambda p=p: services.enrollment_self_enroll(cohort=cohort, user=p) for p in people])
+    errors = run_at_once(
+        [lambda p=p: services.enrollment_self_enroll(cohort=cohort, user=p) for p in people]
+    )
     assert errors == []
     counts = {s: cohort.enrollments.filter(status=s).count() for s in ("enrolled", "waitlisted")}
     assert counts == {"enrolled": 10, "waitlisted": 15}
@@ -52,7 +56,15 @@ def test_simultaneous_withdrawals_promote_in_order():
     for person in people:  # two enrolled, three waiting in this order
         services.enrollment_self_enroll(cohort=cohort, user=person)
     leaving = list(cohort.enrollments.filter(status="enrolled"))
-    errors = run_at_once([lambda e=e: services.enrollment_withdraw(enrollment=e, actor=e.user) for e in leaving])
+    errors = run_at_once(
+        [lambda e=e: services.enrollment_withdraw(enrollment=e, actor=e.user) for e in leaving]
+    )
     assert errors == []
     statuses = dict(Enrollment.objects.filter(cohort=cohort).values_list("user_id", "status"))
-    assert [statuses[p.pk] for p in people] == ["withdrawn", "withdrawn", "enrolled", "enrolled", "waitlisted"]
+    assert [statuses[p.pk] for p in people] == [
+        "withdrawn",
+        "withdrawn",
+        "enrolled",
+        "enrolled",
+        "waitlisted",
+    ]
