@@ -74,7 +74,10 @@ def test_issue_renders_a_real_one_page_pdf_with_the_name_program_and_code(issued
     assert root["/MarkInfo"]["/Marked"]
     assert b"pdfuaid" in root["/Metadata"].get_object().get_data()
     # The revision keeps the hash; the recipient got an email with the link.
-    assert CertificateRevision.objects.get(certificate=issued, revision=1).pdf_sha256 == issued.pdf_sha256
+    assert (
+        CertificateRevision.objects.get(certificate=issued, revision=1).pdf_sha256
+        == issued.pdf_sha256
+    )
     assert [m.to for m in mailoutbox] == [[issued.enrollment.user.email]]
     assert issued.verify_url() in mailoutbox[0].body
 
@@ -98,7 +101,9 @@ def test_rendering_fetches_nothing_from_the_network(settings, tmp_path):
     with pytest.raises(ValueError, match="Blocked"):
         fetcher.fetch("file:///etc/passwd")
     # A document asking for remote resources still renders, without them.
-    pdf = render_pdf('<p style="background:url(https://example.org/x.png)">Hello</p><img src="http://example.org/y.png" alt="">')
+    pdf = render_pdf(
+        '<p style="background:url(https://example.org/x.png)">Hello</p><img src="http://example.org/y.png" alt="">'
+    )
     assert pdf.startswith(b"%PDF")
 
 
@@ -131,7 +136,9 @@ def test_eligibility_and_override(staff):
     assert "required lessons" in verdict.reason
     with pytest.raises(ValidationError, match="override"):
         services.certificate_issue(enrollment=enrollment, actor=staff)
-    certificate = services.certificate_issue(enrollment=enrollment, actor=staff, override_reason="Completed the 2025 pilot offline.")
+    certificate = services.certificate_issue(
+        enrollment=enrollment, actor=staff, override_reason="Completed the 2025 pilot offline."
+    )
     event = certificate.events.get(action=CertificateEvent.Action.OVERRIDE)
     assert event.note == "Completed the 2025 pilot offline."
     assert event.actor == staff
@@ -143,13 +150,20 @@ def test_withdrawn_people_get_no_certificate(staff):
     enrollment = cohort_services.enrollment_self_enroll(cohort=cohort, user=UserFactory())
     cohort_services.enrollment_withdraw(enrollment=enrollment, actor=staff)
     with pytest.raises(ValidationError):
-        services.certificate_issue(enrollment=Enrollment.objects.get(pk=enrollment.pk), actor=staff, override_reason="x")
+        services.certificate_issue(
+            enrollment=Enrollment.objects.get(pk=enrollment.pk), actor=staff, override_reason="x"
+        )
 
 
 def test_revoke_and_reinstate_keep_the_record(issued, staff):
     with pytest.raises(ValidationError):
         services.certificate_revoke(certificate=issued, actor=staff, public_reason=" ")
-    services.certificate_revoke(certificate=issued, actor=staff, public_reason="Issued in error", private_note="Duplicate account")
+    services.certificate_revoke(
+        certificate=issued,
+        actor=staff,
+        public_reason="Issued in error",
+        private_note="Duplicate account",
+    )
     issued.refresh_from_db()
     assert issued.status == Certificate.Status.REVOKED
     assert issued.revoked_by == staff
@@ -164,16 +178,24 @@ def test_revoke_and_reinstate_keep_the_record(issued, staff):
     assert revoked.after["public_reason"] == "Issued in error"
 
 
-def test_reissue_keeps_the_code_and_earlier_hashes(issued, staff, django_capture_on_commit_callbacks):
+def test_reissue_keeps_the_code_and_earlier_hashes(
+    issued, staff, django_capture_on_commit_callbacks
+):
     issued.refresh_from_db()
     first_hash, code = issued.pdf_sha256, issued.code
     with django_capture_on_commit_callbacks(execute=True):
-        services.certificate_reissue(certificate=issued, actor=staff, name_as_printed="Lan Nguyễn Thị", note="Name order")
+        services.certificate_reissue(
+            certificate=issued, actor=staff, name_as_printed="Lan Nguyễn Thị", note="Name order"
+        )
     issued.refresh_from_db()
     assert issued.code == code
     assert issued.revision == 2
-    assert issued.pdf_sha256 and issued.pdf_sha256 != first_hash
-    assert list(issued.revisions.values_list("revision", "pdf_sha256")) == [(1, first_hash), (2, issued.pdf_sha256)]
+    assert issued.pdf_sha256
+    assert issued.pdf_sha256 != first_hash
+    assert list(issued.revisions.values_list("revision", "pdf_sha256")) == [
+        (1, first_hash),
+        (2, issued.pdf_sha256),
+    ]
     assert "Lan Nguyễn Thị" in pdf_text(issued)[1]
 
 
@@ -182,7 +204,9 @@ def test_a_completion_with_a_certificate_is_not_undone(issued, staff):
     from modules.services import lesson_create
 
     # New required content would un-meet the policy, but the certificate holds the completion.
-    lesson_create(module=issued.enrollment.cohort.program.modules.first(), title="Added later", body="x")
+    lesson_create(
+        module=issued.enrollment.cohort.program.modules.first(), title="Added later", body="x"
+    )
     evaluate_completion(enrollment=issued.enrollment)
     issued.enrollment.refresh_from_db()
     assert issued.enrollment.status == Enrollment.Status.COMPLETED
@@ -204,12 +228,16 @@ def test_the_sweep_re_renders_a_missing_pdf(issued):
 def test_templates_are_versioned_once_used(issued, staff):
     program = issued.enrollment.cohort.program
     current = services.template_current(program)
-    new = services.template_save(program=program, data={"title": "Certificate of Achievement"}, actor=staff)
+    new = services.template_save(
+        program=program, data={"title": "Certificate of Achievement"}, actor=staff
+    )
     assert new.version == current.version + 1
     issued.refresh_from_db()
     assert issued.template == current
     # An unused version is edited in place.
-    same = services.template_save(program=program, data={"title": "Certificate of Achievement!"}, actor=staff)
+    same = services.template_save(
+        program=program, data={"title": "Certificate of Achievement!"}, actor=staff
+    )
     assert same.pk == new.pk
 
 
