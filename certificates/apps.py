@@ -8,10 +8,12 @@ class CertificatesConfig(AppConfig):
         from datetime import timedelta
 
         from academy import periodic
-        from certificates import tasks
+        from academy.hooks import register_dashboard_panel
+        from certificates import panels, tasks
         from cohorts.services import register_completion_lock
 
         register_completion_lock(has_active_certificate)
+        register_dashboard_panel(panels.my_certificates)
         periodic.register("certificate-sweep", tasks.sweep_unrendered, every=timedelta(minutes=5))
 
 

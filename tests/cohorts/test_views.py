@@ -1542,5 +1542,5 @@ def test_my_cohorts_and_dashboard_queries_do_not_grow(
     client.get(reverse("home"))
     with django_assert_num_queries(4):
         client.get(reverse("cohorts:my_cohorts"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(reverse("home"))
