@@ -17,7 +17,11 @@ def test_scheduler_runs_the_reminders_once(mailoutbox, capsys):
     services.enrollment_self_enroll(cohort=cohort, user=person)
     start = timezone.now() + datetime.timedelta(hours=3)
     services.session_create(
-        cohort=cohort, title="Budget basics", starts_at=start, ends_at=start + datetime.timedelta(hours=1), location="City Hall"
+        cohort=cohort,
+        title="Budget basics",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        location="City Hall",
     )
     call_command("scheduler", once=True)
     call_command("scheduler", once=True)

@@ -10,7 +10,7 @@ from certificates.models import Certificate, CertificateEvent
 from tests.factories import StaffFactory, completed_enrollment
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
     ),

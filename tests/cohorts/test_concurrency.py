@@ -10,7 +10,7 @@ from cohorts.models import Enrollment
 from tests.factories import UserFactory, make_cohort
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
     ),

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from academy.models import User
 from tests.e2e.axe import assert_accessible
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_signup_verify_login_edit_profile_logout(page, live_server):

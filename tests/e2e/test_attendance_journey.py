@@ -14,7 +14,7 @@ from tests.e2e.axe import assert_accessible
 from tests.e2e.helpers import sign_in, wait_for_htmx
 from tests.factories import UserFactory, make_cohort, published_program
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PEOPLE = ["Ana Ruiz", "Ben Okafor", "Chen Wei", "Dolores Huerta-Smith", "Eli Brooks"]
 

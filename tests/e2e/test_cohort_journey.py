@@ -14,11 +14,13 @@ from tests.e2e.axe import assert_accessible
 from tests.e2e.helpers import sign_in, sign_out, wait_for_htmx
 from tests.factories import UserFactory, make_cohort, published_program
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_apply_approve_and_add_the_next_session_to_a_calendar(page, live_server):
-    official = UserFactory(email="lan@saintpaul.example", full_name="Nguyễn Thị Lan", time_zone="America/Chicago")
+    official = UserFactory(
+        email="lan@saintpaul.example", full_name="Nguyễn Thị Lan", time_zone="America/Chicago"
+    )
     facilitator = UserFactory(email="jordan@localprogress.example", full_name="Jordan Okafor-Lee")
     program = published_program(title="Housing Leadership Lab", slug="housing-leadership-lab")
     cohort = make_cohort(

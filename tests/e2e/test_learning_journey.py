@@ -13,7 +13,7 @@ from tests.e2e.axe import assert_accessible
 from tests.e2e.helpers import sign_in, wait_for_htmx
 from tests.factories import UserFactory, make_cohort, published_program
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_mark_complete_and_pass_a_knowledge_check_without_a_reload(page, live_server):

@@ -8,7 +8,7 @@ from tests.e2e.axe import assert_accessible
 from tests.e2e.helpers import sign_in, sign_out, wait_for_htmx
 from tests.factories import StaffFactory, ensure_issue_areas
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def add_module(page, title):

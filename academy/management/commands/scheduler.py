@@ -23,7 +23,9 @@ class Command(BaseCommand):
                     close_old_connections()
                     ok = periodic.run(job)
                     last_run[job.name] = now
-                    self.stdout.write(f"{now:%Y-%m-%d %H:%M:%S} {job.name}: {'ok' if ok else 'failed'}")
+                    self.stdout.write(
+                        f"{now:%Y-%m-%d %H:%M:%S} {job.name}: {'ok' if ok else 'failed'}"
+                    )
             if once:
                 return
             time.sleep(tick)
