@@ -130,6 +130,12 @@ class CohortForm(forms.ModelForm):
                 self.instance.facilitators.values_list("email", flat=True)
             )
 
+    def clean_capacity(self) -> int:
+        capacity = self.cleaned_data["capacity"]
+        if capacity < 1:
+            raise ValidationError(_("A cohort needs at least one seat."))
+        return capacity
+
     def clean_facilitator_emails(self) -> list[User]:
         emails = [
             e.strip().lower() for e in self.cleaned_data["facilitator_emails"].split() if e.strip()

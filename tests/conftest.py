@@ -3,7 +3,7 @@ import os
 import pytest
 from django.core.cache import cache
 
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, ensure_issue_areas
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +13,8 @@ def _clear_cache(request):
     request.getfixturevalue("_django_db_marker")
     if request.node.get_closest_marker("django_db") or "live_server" in request.fixturenames:
         cache.clear()
+        # A transactional test elsewhere may have flushed the data migrations' rows.
+        ensure_issue_areas()
 
 
 @pytest.fixture

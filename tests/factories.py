@@ -97,6 +97,8 @@ def ensure_issue_areas() -> None:
 
     from modules.models import IssueArea
 
+    if IssueArea.objects.exists():
+        return
     areas = importlib.import_module("modules.migrations.0002_issue_areas").AREAS
     for slug, name in areas:
         IssueArea.objects.get_or_create(slug=slug, defaults={"name": name})

@@ -311,3 +311,11 @@ def test_calendar_token_reset_revokes_the_old_one(participant):
     new = services.calendar_token_reset(user=participant).token
     assert old != new
     assert services.calendar_token_for(participant).token == new
+
+
+def test_cohort_form_explains_a_zero_capacity():
+    from cohorts.forms import CohortForm
+
+    form = CohortForm(data={"capacity": 0})
+    assert not form.is_valid()
+    assert form.errors["capacity"] == ["A cohort needs at least one seat."]

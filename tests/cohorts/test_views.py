@@ -1084,7 +1084,7 @@ def test_the_move_page_says_when_there_is_nowhere_to_go(client, staff, roster):
     seat = enroll(roster)
     client.force_login(staff)
     page = client.get(reverse("cohorts:enrollment_move", args=[roster.slug, seat.pk]))
-    assertContains(page, "There is no other open or running cohort of this program.")
+    assertContains(page, "There is no other current cohort of this program")
 
 
 # --- The participant's own actions ---------------------------------------------------------------
