@@ -281,21 +281,30 @@ def module_edit(request: HtmxHttpRequest, pk: int, module_pk: int) -> HttpRespon
 @staff_required
 def module_move(request: HtmxHttpRequest, pk: int, module_pk: int) -> HttpResponse:
     module = get_object_or_404(Module, pk=module_pk, program_id=pk)
+    return _move_response(request, pk, module, services.module_move, anchor=f"module-{module.pk}")
+
+
+def _move_response(request: HtmxHttpRequest, pk: int, obj, move, *, anchor: str) -> HttpResponse:
+    """Move a module or lesson up or down; answer with the outline (HTMX) or a redirect."""
     direction = request.POST.get("direction", "")
     try:
-        moved = services.module_move(module=module, direction=direction)
+        moved = move(**{obj._meta.model_name: obj, "direction": direction})
     except ValidationError:
         return HttpResponse(_("Unknown direction."), status=HTTPStatus.BAD_REQUEST)
-    announcement = (
-        _("Moved “%(title)s” to position %(n)s.")
-        % {"title": module.title, "n": _position_of(module)}
-        if moved
-        else _("“%(title)s” is already at the %(edge)s.")
-        % {"title": module.title, "edge": _("top") if direction == "up" else _("bottom")}
-    )
+    if moved:
+        announcement = _("Moved “%(title)s” to position %(n)s.") % {
+            "title": obj.title,
+            "n": _position_of(obj),
+        }
+    else:
+        edge = _("top") if direction == "up" else _("bottom")
+        announcement = _("“%(title)s” is already at the %(edge)s.") % {
+            "title": obj.title,
+            "edge": edge,
+        }
     if targets(request, "outline"):
         return _outline(request, pk, announcement=announcement)
-    return see_other(request, _edit_url(pk, f"module-{module.pk}"))
+    return see_other(request, _edit_url(pk, anchor))
 
 
 def _position_of(obj) -> int:
@@ -411,21 +420,7 @@ def lesson_edit(request: HtmxHttpRequest, pk: int, lesson_pk: int) -> HttpRespon
 @staff_required
 def lesson_move(request: HtmxHttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
     lesson = _get_lesson(pk, lesson_pk)
-    direction = request.POST.get("direction", "")
-    try:
-        moved = services.lesson_move(lesson=lesson, direction=direction)
-    except ValidationError:
-        return HttpResponse(_("Unknown direction."), status=HTTPStatus.BAD_REQUEST)
-    announcement = (
-        _("Moved “%(title)s” to position %(n)s.")
-        % {"title": lesson.title, "n": _position_of(lesson)}
-        if moved
-        else _("“%(title)s” is already at the %(edge)s.")
-        % {"title": lesson.title, "edge": _("top") if direction == "up" else _("bottom")}
-    )
-    if targets(request, "outline"):
-        return _outline(request, pk, announcement=announcement)
-    return see_other(request, _edit_url(pk, f"lesson-{lesson.pk}"))
+    return _move_response(request, pk, lesson, services.lesson_move, anchor=f"lesson-{lesson.pk}")
 
 
 @require_http_methods(["GET", "POST"])
