@@ -1,8 +1,13 @@
+import time
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class UserTimezoneMiddleware:
@@ -20,4 +25,33 @@ class UserTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class SessionTimeoutMiddleware:
+    """Sign people out after a spell of inactivity (idle timeout) and, whatever they do,
+    some days after they signed in (absolute timeout). Activity is noted at most every
+    five minutes so a busy page does not write the session on every request."""
+
+    NOTE_EVERY = 300
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            started = session.setdefault("academy_started", now)
+            seen = session.get("academy_seen", started)
+            if (
+                now - seen > settings.SESSION_IDLE_TIMEOUT
+                or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+            ):
+                logout(request)
+                messages.info(
+                    request, _("For your security you were signed out. Please sign in again.")
+                )
+            elif now - seen > self.NOTE_EVERY:
+                session["academy_seen"] = now
         return self.get_response(request)

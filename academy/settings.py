@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "academy.middleware.SessionTimeoutMiddleware",
     "academy.middleware.UserTimezoneMiddleware",
 ]
 
@@ -168,7 +169,10 @@ MFA_TOTP_ISSUER = "Governance Academy"
 # WebAuthn needs a secure origin; plain http://127.0.0.1 is allowed for local work only.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Absolute limit 14 days after sign-in; idle limit 12 hours (academy.middleware).
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=60 * 60 * 24 * 14)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60 * 12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("healthz", views.healthz, name="healthz"),
+    path("staff/audit/", views.audit_log, name="audit_log"),
     path("", include("modules.urls")),
     path("", include("cohorts.urls")),
     path("", include("certificates.urls")),

@@ -3,20 +3,25 @@ from http import HTTPStatus
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from academy import hooks, selectors
+from academy.access import staff_required
 from academy.forms import ProfileForm
 from academy.htmx import HtmxHttpRequest, see_other, targets
+from academy.models import AuditEvent
 from academy.services import user_update_profile
 
 
@@ -85,3 +90,39 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@staff_required
+def audit_log(request: HtmxHttpRequest) -> HttpResponse:
+    """Staff read the audit trail; nothing here (or anywhere) edits it."""
+    events = AuditEvent.objects.select_related("actor", "subject")
+    q, action = request.GET.get("q", "").strip(), request.GET.get("action", "")
+    if q:
+        events = events.filter(
+            Q(subject__email__icontains=q)
+            | Q(subject__full_name__icontains=q)
+            | Q(actor__email__icontains=q)
+            | Q(actor__full_name__icontains=q)
+            | Q(summary__icontains=q)
+        )
+    if action in AUDIT_AREAS:
+        events = events.filter(action__startswith=f"{action}.")
+    return render(
+        request,
+        "academy/audit.html",
+        {
+            "page_obj": Paginator(events, 50).get_page(request.GET.get("page")),
+            "q": q,
+            "action": action,
+            "areas": AUDIT_AREAS,
+        },
+    )
+
+
+AUDIT_AREAS = {
+    "enrollment": _lazy("Enrollments"),
+    "attendance": _lazy("Attendance"),
+    "certificate": _lazy("Certificates"),
+    "reflection": _lazy("Reflections"),
+}
