@@ -1,5 +1,7 @@
 """Seats under simultaneous requests: real threads, real PostgreSQL row locks."""
 
+import contextlib
+import itertools
 import threading
 
 import pytest
@@ -68,3 +70,72 @@ def test_simultaneous_withdrawals_promote_in_order():
         "enrolled",
         "waitlisted",
     ]
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_hundred_simultaneous_enrollments_for_thirty_seats(attempt):
+    """100 people press "Enroll" at once; PostgreSQL's connection limit allows 40 at a time
+    here, so they are served by 40 threads that start together."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cohort = make_cohort(capacity=30)
+    people = UserFactory.create_batch(100)
+    barrier = threading.Barrier(40)
+
+    def enroll(person):
+        try:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=5)  # the first 40 start together; later ones do not wait
+            services.enrollment_self_enroll(cohort=cohort, user=person)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        list(pool.map(enroll, people))
+    counts = {s: cohort.enrollments.filter(status=s).count() for s in ("enrolled", "waitlisted")}
+    assert counts == {"enrolled": 30, "waitlisted": 70}
+    # First in, first out: the waitlist order is the order the database accepted them.
+    waiting = list(cohort.enrollments.filter(status="waitlisted").order_by("waitlisted_at", "pk"))
+    assert all(a.waitlisted_at <= b.waitlisted_at for a, b in itertools.pairwise(waiting))
+
+
+def test_simultaneous_attendance_marks_leave_one_row():
+    import datetime
+
+    from django.utils import timezone
+
+    from cohorts.models import Attendance, Session
+
+    cohort = make_cohort()
+    enrollment = services.enrollment_self_enroll(cohort=cohort, user=UserFactory())
+    facilitators = UserFactory.create_batch(6)
+    start = timezone.now() - datetime.timedelta(hours=1)
+    session = Session.objects.create(
+        cohort=cohort,
+        title="Live",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        location="City Hall",
+    )
+    statuses = ["present", "late", "absent", "excused", "present", "late"]
+    errors = run_at_once(
+        [
+            lambda f=f, s=s: services.attendance_mark(
+                session=session, enrollment=enrollment, status=s, actor=f
+            )
+            for f, s in zip(facilitators, statuses, strict=True)
+        ]
+    )
+    assert errors == []
+    rows = list(Attendance.objects.filter(session=session, enrollment=enrollment))
+    assert len(rows) == 1
+    # The row holds the last write: the audit trail lists every change in commit order, and
+    # the newest entry is what the row says.
+    from academy.models import AuditEvent
+
+    last = (
+        AuditEvent.objects.filter(object_type="attendance", object_id=str(rows[0].pk))
+        .order_by("at", "pk")
+        .last()
+    )
+    assert rows[0].status == last.after["status"]
