@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test serve worker migrate lint format clean check-python
+.PHONY: help install run test serve worker migrate lint format clean check-python soak faults
 
 help:
 	@echo "make run     install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -73,6 +73,16 @@ worker: install
 	trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/python manage.py scheduler & \
 	$(BIN)/python manage.py db_worker
+
+# Loopback drills on a database of their own (PostgreSQL at DATABASE_URL's server, else
+# 127.0.0.1:5432); not part of `make test`. See README, "Deployment".
+SOAK_SECONDS ?= 300
+soak: install
+	$(BIN)/python scripts/soak.py --seconds $(SOAK_SECONDS)
+
+# Restarts the PostgreSQL server itself: only where nothing else is using it.
+faults: install
+	$(BIN)/python scripts/pg_restart_under_load.py
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache
