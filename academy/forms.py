@@ -3,6 +3,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import User
+from academy.validators import validate_no_control_characters
 
 
 class AcademyFormRenderer(TemplatesSetting):
@@ -20,6 +21,7 @@ class SignupProfileForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("As it should appear on your certificates."),
+        validators=[validate_no_control_characters],
     )
     field_order = ["full_name", "email", "password1", "password2"]
 
@@ -52,4 +54,5 @@ class ProfileForm(forms.ModelForm):
         name = " ".join(self.cleaned_data["full_name"].split())
         if not name:
             raise forms.ValidationError(_("Please enter your name."))
+        validate_no_control_characters(name)  # it is printed on certificates
         return name

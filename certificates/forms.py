@@ -3,10 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from academy.validators import validate_no_control_characters
 from certificates.models import Certificate, CertificateTemplate
 from certificates.services import TEMPLATE_FIELDS
 
 IMAGE_FIELDS = ("signatory_1_signature", "signatory_2_signature", "logo")
+# What the certificate renderer prints well, and the help text promises.
+IMAGE_FORMATS = {"PNG", "JPEG"}
+IMAGE_MAX_BYTES = 2 * 1024 * 1024
+IMAGE_MAX_SIDE = 5000  # pixels: a small file may still unpack into a huge image
 
 
 class CertificateSearchForm(forms.Form):
@@ -44,6 +49,7 @@ class ReissueForm(forms.Form):
     name_as_printed = forms.CharField(
         label=_("Name as it should be printed"),
         max_length=150,
+        validators=[validate_no_control_characters],
     )
     note = forms.CharField(
         label=_("Note for the audit trail"),
@@ -92,6 +98,32 @@ class CertificateTemplateForm(forms.ModelForm):
             )
         for name in IMAGE_FIELDS:
             self.fields[name].widget.attrs["accept"] = "image/png,image/jpeg"
+
+    def _clean_image(self, name: str):
+        """A new upload (forms.ImageField has opened it with Pillow): PNG or JPEG, at most
+        2 MB and 5,000 pixels a side. A kept or cleared image passes as it is."""
+        upload = self.cleaned_data.get(name)
+        image = getattr(upload, "image", None)
+        if image is None:
+            return upload
+        if image.format not in IMAGE_FORMATS:
+            raise forms.ValidationError(_("Upload a PNG or JPEG image."))
+        if upload.size > IMAGE_MAX_BYTES:
+            raise forms.ValidationError(_("Images can be at most 2 MB."))
+        if max(image.size) > IMAGE_MAX_SIDE:
+            raise forms.ValidationError(
+                _("Images can be at most %(n)s pixels wide and high.") % {"n": IMAGE_MAX_SIDE}
+            )
+        return upload
+
+    def clean_logo(self):
+        return self._clean_image("logo")
+
+    def clean_signatory_1_signature(self):
+        return self._clean_image("signatory_1_signature")
+
+    def clean_signatory_2_signature(self):
+        return self._clean_image("signatory_2_signature")
 
     def service_data(self) -> dict:
         """cleaned_data for `template_save`: a cleared image becomes "" (no image)."""

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy import audit
 from academy.models import User
 from certificates import tasks
 from certificates.models import (
@@ -52,6 +53,17 @@ def _event(
         before=before or {},
         after=after or {},
     )
+    if actor is not None:
+        audit.record(
+            actor=actor,
+            action=f"certificate.{action}",
+            obj=certificate,
+            subject=certificate.enrollment.user,
+            summary=f"{certificate.display_code} · {certificate.name_as_printed}: {action}"
+            + (f" ({note})" if note else ""),
+            before=before,
+            after=after,
+        )
 
 
 def _render_after_commit(certificate: Certificate) -> None:

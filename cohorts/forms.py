@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import User
+from academy.validators import validate_no_control_characters
 from cohorts.models import Announcement, Cohort, Session
 
 MAX_CSV_BYTES = 1024 * 1024
@@ -148,8 +149,11 @@ class CohortForm(forms.ModelForm):
 
 
 class InviteForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    email = forms.EmailField(label=_("Email"))
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, validators=[validate_no_control_characters]
+    )
+    # No longer than an account's address may be: a longer one is valid syntax all the same.
+    email = forms.EmailField(label=_("Email"), max_length=User._meta.get_field("email").max_length)
 
 
 class ImportForm(forms.Form):

@@ -207,13 +207,19 @@ def lesson_complete(request: HtmxHttpRequest, slug: str, lesson_pk: int) -> Http
     return see_other(request, _lesson_url(enrollment, lesson.pk))
 
 
+def _is_id(text: str) -> bool:
+    """A primary key as a browser sends it: ASCII digits, within a bigint. ("²" and "٣" are
+    digits to str.isdigit(); int() refuses the first and 5,000 digits.)"""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def _answers(data: QueryDict) -> dict[int, set[int]]:
     """{question id: chosen choice ids} from fields named q<question id>; the service
     ignores questions and choices that are not part of the lesson."""
     answers: dict[int, set[int]] = {}
     for key in data:
-        if key.startswith("q") and key[1:].isdigit():
-            answers[int(key[1:])] = {int(v) for v in data.getlist(key) if v.isdigit()}
+        if key.startswith("q") and _is_id(key[1:]):
+            answers[int(key[1:])] = {int(v) for v in data.getlist(key) if _is_id(v)}
     return answers
 
 

@@ -18,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy import audit
 from academy.models import User
+from academy.validators import validate_no_control_characters
 from cohorts import notifications
 from cohorts.models import (
     Announcement,
@@ -109,6 +111,18 @@ def _move(enrollment: Enrollment, to: str, *, actor: User | None, note: str = ""
     EnrollmentTransition.objects.create(
         enrollment=enrollment, from_status=previous, to_status=to, actor=actor, note=note, at=now
     )
+    if actor is not None and actor.pk != enrollment.user_id:
+        # Someone else (staff or a facilitator) changed this person's record.
+        audit.record(
+            actor=actor,
+            action=f"enrollment.{to}",
+            obj=enrollment,
+            subject=enrollment.user,
+            summary=f"{enrollment.user} · {enrollment.cohort}: {previous or 'new'} → {to}"
+            + (f" ({note})" if note else ""),
+            before={"status": previous},
+            after={"status": to},
+        )
     return enrollment
 
 
@@ -275,6 +289,7 @@ class ImportResult:
 
 
 MAX_IMPORT_ROWS = 500
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
 
 def invitations_import_csv(*, cohort: Cohort, data: bytes, actor: User) -> ImportResult:
@@ -288,7 +303,14 @@ def invitations_import_csv(*, cohort: Cohort, data: bytes, actor: User) -> Impor
             (0, _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))
         )
         return result
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error:  # e.g. a field longer than csv's limit
+        result.errors.append(
+            (reader.line_num, _("This line cannot be read as CSV. Save the file as “CSV UTF-8”."))
+        )
+        return result
     if rows and [c.strip().lower() for c in rows[0][:2]] in (
         ["name", "email"],
         ["full name", "email"],
@@ -320,10 +342,23 @@ def invitations_import_csv(*, cohort: Cohort, data: bytes, actor: User) -> Impor
         if len(name) > 150:
             result.errors.append((number, _("The name is longer than 150 characters.")))
         try:
+            validate_no_control_characters(name)
+        except ValidationError as exc:
+            result.errors.extend((number, message) for message in exc.messages)
+        try:
             validate_email(email)
         except ValidationError:
             result.errors.append(
                 (number, _("“%(email)s” is not an email address.") % {"email": email[:100]})
+            )
+            continue
+        if len(email) > EMAIL_MAX_LENGTH:
+            result.errors.append(
+                (
+                    number,
+                    _("The email address is longer than %(n)s characters.")
+                    % {"n": EMAIL_MAX_LENGTH},
+                )
             )
             continue
         if email in seen:

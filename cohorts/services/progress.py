@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy import audit
 from academy.models import User
+from academy.validators import validate_no_control_characters
 from cohorts import notifications, selectors
 from cohorts.models import Attendance, Enrollment, LessonProgress, Session
 from cohorts.services.enrollment import _move
@@ -146,6 +148,10 @@ def reflection_submit(*, enrollment: Enrollment, lesson: Lesson, text: str) -> L
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write your reflection before sending it.")})
+    try:
+        validate_no_control_characters(text)
+    except ValidationError as exc:
+        raise ValidationError({"text": exc}) from None
     progress = _progress(enrollment, lesson)
     first = progress.completed_at is None
     progress.reflection_text = text
@@ -162,10 +168,24 @@ def reflection_feedback(*, progress: LessonProgress, actor: User, feedback: str)
     feedback = feedback.strip()
     if not feedback:
         raise ValidationError({"feedback": _("Write your feedback before sending it.")})
+    try:
+        validate_no_control_characters(feedback)
+    except ValidationError as exc:
+        raise ValidationError({"feedback": exc}) from None
     if not progress.reflection_submitted_at:
         raise ValidationError(_("There is no reflection to respond to yet."))
+    before = {"feedback": progress.feedback} if progress.feedback else {}
     progress.feedback, progress.feedback_by, progress.feedback_at = feedback, actor, timezone.now()
     progress.save()
+    audit.record(
+        actor=actor,
+        action="reflection.feedback",
+        obj=progress,
+        subject=progress.enrollment.user,
+        summary=f"Feedback on “{progress.lesson}” for {progress.enrollment.user}",
+        before=before,
+        after={"feedback": feedback},
+    )
     transaction.on_commit(partial(notifications.reflection_feedback, progress_id=progress.pk))
     return progress
 
@@ -185,6 +205,11 @@ def attendance_mark(
         raise ValidationError(
             _("Attendance is taken once the session starts (absences can be excused ahead).")
         )
+    previous = (
+        Attendance.objects.filter(session=session, enrollment=enrollment)
+        .values_list("status", flat=True)
+        .first()
+    )
     values = {"status": status, "marked_by": actor, "marked_at": timezone.now()}
     try:
         with transaction.atomic():
@@ -193,6 +218,16 @@ def attendance_mark(
         # Someone marked the same person at the same moment: update their row instead.
         Attendance.objects.filter(session=session, enrollment=enrollment).update(**values)
         attendance = Attendance.objects.get(session=session, enrollment=enrollment)
+    if previous != status:
+        audit.record(
+            actor=actor,
+            action="attendance.corrected" if previous else "attendance.marked",
+            obj=attendance,
+            subject=enrollment.user,
+            summary=f"{enrollment.user} · {session}: {previous or 'unmarked'} → {status}",
+            before={"status": previous} if previous else {},
+            after={"status": status},
+        )
     evaluate_completion(enrollment=enrollment, actor=actor)
     return attendance
 
@@ -216,4 +251,12 @@ def enrollment_sign_off(*, enrollment: Enrollment, actor: User) -> Enrollment:
         raise ValidationError(_("Only enrolled participants can be signed off."))
     enrollment.signed_off_at, enrollment.signed_off_by = timezone.now(), actor
     enrollment.save(update_fields=["signed_off_at", "signed_off_by", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="enrollment.signed_off",
+        obj=enrollment,
+        subject=enrollment.user,
+        summary=f"{enrollment.user} · {enrollment.cohort}: signed off",
+        after={"signed_off": True},
+    )
     return evaluate_completion(enrollment=enrollment, actor=actor)

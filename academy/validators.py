@@ -1,0 +1,18 @@
+"""Validators shared by forms and services."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# C0 and C1 control characters except tab, line feed and carriage return. PostgreSQL cannot
+# store NUL at all, and none of the others belongs in a name or a message.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def validate_no_control_characters(value: str) -> None:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            _("Remove the invisible control characters (such as NUL) from this text."),
+            code="control_characters",
+        )
