@@ -16,3 +16,9 @@ def validate_no_control_characters(value: str) -> None:
             _("Remove the invisible control characters (such as NUL) from this text."),
             code="control_characters",
         )
+
+
+def without_control_characters(value: str) -> str:
+    """Search and filter text as typed, less control characters: PostgreSQL refuses NUL even
+    in a query, and none of them can match anything stored."""
+    return CONTROL_CHARACTERS.sub("", value)

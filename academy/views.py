@@ -23,6 +23,7 @@ from academy.forms import ProfileForm
 from academy.htmx import HtmxHttpRequest, see_other, targets
 from academy.models import AuditEvent
 from academy.services import user_update_profile
+from academy.validators import without_control_characters
 
 
 @require_GET
@@ -97,7 +98,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     """Staff read the audit trail; nothing here (or anywhere) edits it."""
     events = AuditEvent.objects.select_related("actor", "subject")
-    q, action = request.GET.get("q", "").strip(), request.GET.get("action", "")
+    q = without_control_characters(request.GET.get("q", "")).strip()
+    action = request.GET.get("action", "")
     if q:
         events = events.filter(
             Q(subject__email__icontains=q)

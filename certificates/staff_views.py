@@ -246,7 +246,7 @@ def cohort_issue(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
     runs = cohort.certificate_runs.all()
     run = None
-    if request.GET.get("run", "").isdigit():
+    if request.GET.get("run", "").isdecimal():  # "²" is a digit to isdigit(), not to int()
         run = runs.filter(pk=request.GET["run"]).first()
     if run is None:
         latest = runs.first()

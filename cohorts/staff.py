@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from academy.access import staff_required
 from academy.htmx import HtmxHttpRequest, see_other, targets
+from academy.validators import without_control_characters
 from cohorts import selectors, services
 from cohorts.forms import CohortForm
 from cohorts.models import CHAPTERS, Cohort
@@ -24,7 +25,10 @@ UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY
 @require_http_methods(["GET"])
 @staff_required
 def cohort_list(request: HtmxHttpRequest) -> HttpResponse:
-    filters = {k: request.GET.get(k, "") for k in ("program", "status", "chapter")}
+    filters = {
+        k: without_control_characters(request.GET.get(k, ""))
+        for k in ("program", "status", "chapter")
+    }
     page = selectors.staff_cohorts(**filters, page=request.GET.get("page", 1))
     for cohort in page:
         cohort.seats_left = max(cohort.capacity - cohort.seats_taken, 0)

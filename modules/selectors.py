@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from academy.validators import without_control_characters
 from modules.models import IssueArea, Lesson, Module, Program
 
 OUTLINE_LESSON_FIELDS = (
@@ -49,7 +50,7 @@ def catalog(*, area_slug: str = "", query: str = "") -> Catalog:
     programs = Program.objects.published().with_outline_totals().prefetch_related("issue_areas")
     if area:
         programs = programs.filter(issue_areas=area)
-    query = query.strip()[:200]
+    query = without_control_characters(query).strip()[:200]
     results = search_curriculum(query) if query else None
     if results is not None:
         matched = {p.pk for p in results.programs}

@@ -15,17 +15,19 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from http import HTTPStatus
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +44,7 @@ from certificates.models import Certificate
 from certificates.rendering import certificate_html, render_pdf
 from cohorts import services as cohort_services
 from cohorts.forms import MAX_CSV_BYTES, DecisionForm, ImportForm
-from cohorts.models import CHAPTERS, Announcement, Attendance, Cohort, Enrollment, LessonProgress
+from cohorts.models import CHAPTERS, Attendance, Cohort, Enrollment, LessonProgress
 from modules import services as curriculum
 from modules.forms import RESOURCE_MAX_BYTES, LessonForm
 from modules.models import IssueArea, Lesson, Program, Question
@@ -180,14 +182,13 @@ hostile = st.one_of(
 )
 
 
-
 def fine_text(max_size: int, min_size: int = 1):
     return st.one_of(
         st.text(printable, min_size=min_size, max_size=max_size),
         st.sampled_from(PAYLOADS),
-        st.tuples(
-            st.text(printable, min_size=1, max_size=20), st.sampled_from(PAYLOADS)
-        ).map(" ".join),
+        st.tuples(st.text(printable, min_size=1, max_size=20), st.sampled_from(PAYLOADS)).map(
+            " ".join
+        ),
     )
 
 
@@ -271,7 +272,9 @@ def snapshot(*watched) -> dict:
 
 def assert_unchanged(before: dict, *, emails: bool = False) -> None:
     after = snapshot(*(apps.get_model(label) for label in before["rows"]))
-    grown = {t: (n, after["counts"][t]) for t, n in before["counts"].items() if after["counts"][t] != n}
+    grown = {
+        t: (n, after["counts"][t]) for t, n in before["counts"].items() if after["counts"][t] != n
+    }
     assert not grown, f"a refused submission wrote rows: {grown}"
     edited = [label for label, rows in before["rows"].items() if after["rows"][label] != rows]
     assert not edited, f"a refused submission changed {edited}"
@@ -438,7 +441,8 @@ def test_profile(client, participant, data, mode, field):
     participant.refresh_from_db()
     assert participant.full_name == " ".join(last(data["full_name"]).split())
     assert participant.jurisdiction == (last(data["jurisdiction"]) or "").strip()
-    assert not participant.is_staff and not participant.is_superuser
+    assert not participant.is_staff
+    assert not participant.is_superuser
     assert participant.email == "participant@example.org"
     assert_inert(text_of(client.get(reverse("home"))))
 
@@ -471,7 +475,10 @@ SIGNUP = {
 def test_signup(client, data):
     cache.clear()  # allauth's sign-up rate limit
     email = last(data["email"])
-    taken = bool(email) and User.objects.filter(email__iexact=email).exists()
+    # (The test's own lookup: PostgreSQL would refuse a NUL in it.)
+    taken = (
+        bool(email) and "\x00" not in email and User.objects.filter(email__iexact=email).exists()
+    )
     before = snapshot(User)
     response = send(client, reverse("account_signup"), data)
     client.logout()
@@ -568,7 +575,8 @@ def test_studio_program_duplicate(client, world, data):
         return
     assert response.status_code == HTTPStatus.SEE_OTHER
     copy = Program.objects.latest("pk")
-    assert (copy.title, copy.slug) == (last(data["title"]).strip(), last(data["slug"]))
+    assert (copy.title, copy.slug) == (last(data["title"]).strip(), last(data["slug"]).strip())
+    assert copy.status == Program.Status.DRAFT
 
 
 MODULE = {
@@ -645,7 +653,9 @@ def lesson_form(kind=None):
             "transcript": fine_text(3000, min_size=0),
             "resource_url": st.one_of(st.just(""), st.just("https://example.org/budget.pdf")),
             "resource_file": st.one_of(
-                st.just(ABSENT), st.builds(upload, st.just("budget.pdf"), st.just(b"%PDF-1.7")), uploads
+                st.just(ABSENT),
+                st.builds(upload, st.just("budget.pdf"), st.just(b"%PDF-1.7")),
+                uploads,
             ),
             "reflection_prompt": fine_text(1000),
             "pass_mark": digits(0, 100),
@@ -661,14 +671,27 @@ def assert_lesson_saved(lesson: Lesson, data: dict) -> None:
     assert_inert(lesson.body_html)
     if lesson.resource_file:
         assert lesson.resource_file.name.lower().endswith(
-            (".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".csv", ".txt", ".png", ".jpg", ".jpeg")
+            (
+                ".pdf",
+                ".docx",
+                ".xlsx",
+                ".pptx",
+                ".odt",
+                ".ods",
+                ".csv",
+                ".txt",
+                ".png",
+                ".jpg",
+                ".jpeg",
+            )
         )
 
 
-@pytest.mark.parametrize("kind", Lesson.Kind.values)
 @FUZZ
-@given(data=st.data())
+@given(data=st.data(), kind=st.sampled_from(Lesson.Kind.values))
 def test_studio_lesson_create(client, world, kind, data):
+    """Each kind of lesson (hypothesis draws the kind)."""
+    event(f"kind {kind}")
     client.force_login(world.staff)
     form = data.draw(lesson_form(kind))
     module = world.module()
@@ -775,7 +798,7 @@ def test_cohort_apply(client, world, data):
     assert answers == [last(data["answer_0"]).strip(), last(data["answer_1"]).strip()]
 
 
-@FUZZ
+@settings(FUZZ, max_examples=10)
 @given(data=form_data({"anything": hostile_text}))
 def test_cohort_join_open(client, world, data):
     """An open cohort asks nothing: whatever is posted, the person is enrolled, once."""
@@ -1024,11 +1047,7 @@ def test_invite(client, world, data):
 
 
 @FUZZ
-@given(
-    data=form_data(
-        {"to_cohort": st.just("APPLICATIONS")}, {"status": "completed", "user": "1"}
-    )
-)
+@given(data=form_data({"to_cohort": st.just("APPLICATIONS")}, {"status": "completed", "user": "1"}))
 def test_enrollment_move(client, world, data):
     person = fresh_user()
     enrollment = cohort_services.enrollment_self_enroll(cohort=world.cohort, user=person)
@@ -1205,8 +1224,7 @@ def test_reflection_feedback(client, world, data):
 
 def quiz_answers(world):
     choice_ids = [
-        str(pk)
-        for pk in world.quiz.questions.values_list("choices__pk", flat=True).order_by("pk")
+        str(pk) for pk in world.quiz.questions.values_list("choices__pk", flat=True).order_by("pk")
     ]
     question_keys = [f"q{pk}" for pk in world.quiz.questions.values_list("pk", flat=True)]
     values = st.one_of(
@@ -1387,7 +1405,9 @@ def test_certificate_template_edit(client, world, data):
 
 codes = st.one_of(
     hostile_text,
-    st.text(alphabet="0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghijklmnopqrstuvwxyz- oOiIlL", max_size=30),
+    st.text(
+        alphabet="0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghijklmnopqrstuvwxyz- oOiIlL", max_size=30
+    ),
     st.sampled_from(["7K3D-9QXM-2B4F", "0000-0000-0000", "x" * 5000, "../../etc/passwd", "%00"]),
 )
 
@@ -1399,7 +1419,12 @@ def test_verify_lookup(client, certificate, data):
         st.one_of(
             codes,
             st.sampled_from(
-                [certificate.display_code, certificate.code.lower(), certificate.code, " " + certificate.display_code.replace("0", "o") + " "]
+                [
+                    certificate.display_code,
+                    certificate.code.lower(),
+                    certificate.code,
+                    " " + certificate.display_code.replace("0", "o") + " ",
+                ]
             ),
         )
     )
@@ -1437,7 +1462,19 @@ def test_verify_lookup(client, certificate, data):
 
 # Query strings of list and search pages -----------------------------------------------------------
 
-QUERY_NAMES = ["q", "status", "area", "program", "chapter", "page", "sort", "show", "action", "run", "kind"]
+QUERY_NAMES = [
+    "q",
+    "status",
+    "area",
+    "program",
+    "chapter",
+    "page",
+    "sort",
+    "show",
+    "action",
+    "run",
+    "kind",
+]
 query_values = st.one_of(hostile_scalar, st.sampled_from(["published", "open", "NY", "name", "2"]))
 query = st.dictionaries(
     st.sampled_from(QUERY_NAMES),
@@ -1464,9 +1501,7 @@ PAGES = [
 
 def _query_pages(world):
     slug = world.cohort.slug
-    new_lesson = reverse(
-        "modules:studio_lesson_create", args=[world.program.pk, world.module().pk]
-    )
+    new_lesson = reverse("modules:studio_lesson_create", args=[world.program.pk, world.module().pk])
     return [
         (None, reverse("modules:catalog")),
         (world.participant, reverse("home")),
@@ -1483,21 +1518,20 @@ def _query_pages(world):
     ]
 
 
-@pytest.mark.parametrize("which", range(len(PAGES)), ids=PAGES)
-def test_query_strings_with_nul(client, world, which):
-    """Every filter of every list page, given a NUL (PostgreSQL refuses it in a query)."""
-    user, url = _query_pages(world)[which]
-    if user is not None:
-        client.force_login(user)
-    for name in QUERY_NAMES:
-        for value in ("a\x00b", "\x00", "²", "9" * 30):
-            response = client.get(url, {name: value})
-            assert response.status_code == HTTPStatus.OK, (name, value, response.status_code)
+def test_query_strings_with_nul(client, world):
+    """Every filter of every list page, given a NUL (PostgreSQL refuses it in a query), a
+    digit int() refuses, or a number too big for any column."""
+    for user, url in _query_pages(world):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for value in ("a\x00b", "²", "9" * 30):
+            response = client.get(url, dict.fromkeys(QUERY_NAMES, value))
+            assert response.status_code == HTTPStatus.OK, (url, value)
 
 
-@pytest.mark.parametrize("which", range(len(PAGES)), ids=PAGES)
-@settings(FUZZ, max_examples=10)
-@given(params=query)
+@FUZZ
+@given(params=query, which=st.sampled_from(range(len(PAGES))))
 def test_query_strings(client, world, params, which):
     """Search boxes and filters: whatever the query string, a page (or a 404), never a 5xx."""
     cache.clear()
@@ -1508,7 +1542,7 @@ def test_query_strings(client, world, params, which):
         client.force_login(user)
     before = snapshot()
     response = client.get(url, params)
-    event(f"{url} HTTP {response.status_code}")
+    event(f"{PAGES[which]}: HTTP {response.status_code}")
     assert response.status_code in {HTTPStatus.OK, HTTPStatus.NOT_FOUND}
     if response["Content-Type"].startswith("text/html"):
         assert_inert(text_of(response))
@@ -1724,10 +1758,11 @@ CONTROL_CASES = [
     ids=[case[0] for case in CONTROL_CASES],
 )
 def test_control_characters_refused(
-    client, world, certificate, case, role, url, valid, fields, refused
+    client, world, request, case, role, url, valid, fields, refused
 ):
     """A control character in a text field is refused with a message, on every database; the
     same submission without it is accepted (so the refusal is the character's doing)."""
+    certificate = request.getfixturevalue("certificate") if case in {"revoke", "reissue"} else None
     client.force_login(getattr(world, role))
     valid = {k: str(world.program.pk) if v == "PROGRAM" else v for k, v in valid.items()}
     checked = [
@@ -1756,14 +1791,14 @@ def test_control_characters_refused(
 NAME = "<b>Ana</b> <script>x</script>"
 XSS = (
     '"><img src=x onerror=alert(1)> <script>alert(1)</script> '
-    "[click](javascript:alert(1)) <a href=\"javascript:alert(2)\">a</a> <svg/onload=alert(3)>"
+    '[click](javascript:alert(1)) <a href="javascript:alert(2)">a</a> <svg/onload=alert(3)>'
 )
 MARKDOWN = (
     "## Budget\n\n"
     "[a link](javascript:alert(1)) and ![img](javascript:alert(2)) and "
-    "[b](  JaVaScRiPt:alert(3)) and <a href=\"javascript:alert(4)\" onclick=\"x()\">raw</a>\n\n"
+    '[b](  JaVaScRiPt:alert(3)) and <a href="javascript:alert(4)" onclick="x()">raw</a>\n\n'
     "<script>alert(5)</script>\n\n<img src=x onerror=alert(6)>\n\n"
-    "<iframe src=\"https://evil.example\"></iframe>\n\n"
+    '<iframe src="https://evil.example"></iframe>\n\n'
     '[ok](https://example.org "title\\" onmouseover=\\"alert(7)")'
 )
 ESCAPED_NAME = "&lt;b&gt;Ana&lt;/b&gt; &lt;script&gt;x&lt;/script&gt;"
@@ -1837,7 +1872,9 @@ def poisoned(world, django_capture_on_commit_callbacks) -> Poisoned:
         session=session, enrollment=enrollment, status="present", actor=facilitator
     )
     with django_capture_on_commit_callbacks(execute=True):
-        cohort_services.announcement_post(cohort=cohort, author=facilitator, title=XSS, body=MARKDOWN)
+        cohort_services.announcement_post(
+            cohort=cohort, author=facilitator, title=XSS, body=MARKDOWN
+        )
         progress = cohort_services.reflection_submit(
             enrollment=enrollment, lesson=lessons[3], text=XSS
         )
@@ -1875,7 +1912,10 @@ def _pages(p: Poisoned) -> list[tuple[str, User | None, str]]:
     studio = [
         reverse("modules:studio_lesson_preview", args=[p.program.pk, lesson.pk])
         for lesson in p.lessons
-    ] + [reverse("modules:studio_lesson_edit", args=[p.program.pk, lesson.pk]) for lesson in p.lessons]
+    ] + [
+        reverse("modules:studio_lesson_edit", args=[p.program.pk, lesson.pk])
+        for lesson in p.lessons
+    ]
     learn = [reverse("cohorts:lesson", args=[slug, lesson.pk]) for lesson in p.lessons]
     return [
         ("anyone", None, reverse("modules:catalog")),
@@ -1935,13 +1975,16 @@ def test_injection_is_inert_on_every_page(client, poisoned):
         seen_name += ESCAPED_NAME in html
         seen_text += "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     # The payloads were shown, escaped, not silently dropped.
-    assert seen_name >= 5 and seen_text >= 10, (seen_name, seen_text)
+    assert seen_name >= 5, (seen_name, seen_text)
+    assert seen_text >= 10, (seen_name, seen_text)
 
 
 def test_markdown_is_sanitised(poisoned):
     for html in [poisoned.program.description_html, poisoned.lessons[0].body_html]:
         assert_inert(html)
-        assert "<script" not in html and "<iframe" not in html and "<img" not in html
+        assert "<script" not in html
+        assert "<iframe" not in html
+        assert "<img" not in html
         assert 'href="https://example.org"' in html  # safe links survive
 
 
@@ -1956,9 +1999,11 @@ def test_calendar_file_keeps_a_title_on_one_line(client, poisoned):
 
 def test_announcement_email_is_inert(poisoned):
     message = next(m for m in mail.outbox if XSS in m.subject or XSS in m.body)
-    assert "\n" not in message.subject and "\r" not in message.subject
+    assert "\n" not in message.subject
+    assert "\r" not in message.subject
     # The plain-text part shows the characters as typed (it is never parsed as HTML).
-    assert XSS in message.body and "&lt;" not in message.body
+    assert XSS in message.body
+    assert "&lt;" not in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert_inert(html)
@@ -1981,21 +2026,28 @@ def test_certificate_pdf_prints_the_name_literally(poisoned, settings, tmp_path)
     assert ESCAPED_NAME in html
     assert_inert(html)
     text = PdfReader(io.BytesIO(render_pdf(html))).pages[0].extract_text()
-    assert "<b>Ana</b>" in text and "<script>x</script>" in text
+    assert "<b>Ana</b>" in text
+    assert "<script>x</script>" in text
 
 
-def test_certificate_issue_renders_the_pdf(client, world, settings, tmp_path, django_capture_on_commit_callbacks):
+def test_certificate_issue_renders_the_pdf(
+    client, world, settings, tmp_path, django_capture_on_commit_callbacks
+):
     """Through the service, as staff issue it: the stored PDF says the name literally."""
     settings.MEDIA_ROOT = tmp_path
     cohort = make_cohort(program=published_program(modules=1, lessons_per_module=1))
     enrollment = completed_enrollment(cohort=cohort, user=fresh_user(full_name=NAME))
     with django_capture_on_commit_callbacks(execute=True):
-        certificate = certificate_services.certificate_issue(enrollment=enrollment, actor=world.staff)
+        certificate = certificate_services.certificate_issue(
+            enrollment=enrollment, actor=world.staff
+        )
     certificate.refresh_from_db()
-    assert certificate.rendered_at and certificate.pdf
+    assert certificate.rendered_at
+    assert certificate.pdf
     with certificate.pdf.open("rb") as handle:
         text = PdfReader(handle).pages[0].extract_text()
-    assert "<b>Ana</b>" in text and "<script>x</script>" in text
+    assert "<b>Ana</b>" in text
+    assert "<script>x</script>" in text
     client.force_login(enrollment.user)
     response = client.get(reverse("certificates:download", args=[certificate.display_code]))
     assert response.status_code == HTTPStatus.OK
@@ -2010,7 +2062,7 @@ def test_certificate_issue_renders_the_pdf(client, world, settings, tmp_path, dj
     "html",
     [
         "<p><script>alert(1)</script></p>",
-        '<img src=x onerror=alert(1)>',
+        "<img src=x onerror=alert(1)>",
         "<svg/onload=alert(1)>",
         '<a href="javascript:alert(1)">x</a>',
         '<a href=" JaVa\tScRiPt:alert(1)">x</a>',
@@ -2036,7 +2088,12 @@ def test_inert_check_passes_escaped_markup():
 
 
 def _lesson_upload_form(name: str, content: bytes):
-    data = {"title": "Budget template", "kind": "resource", "estimated_minutes": "5", "pass_mark": "80"}
+    data = {
+        "title": "Budget template",
+        "kind": "resource",
+        "estimated_minutes": "5",
+        "pass_mark": "80",
+    }
     return LessonForm(data, {"resource_file": upload(name, content)})
 
 
@@ -2073,7 +2130,12 @@ def test_lesson_upload_through_the_studio(client, world):
     """The view: a disguised file is refused with the form's message; nothing is stored."""
     client.force_login(world.staff)
     url = reverse("modules:studio_lesson_create", args=[world.program.pk, world.module().pk])
-    data = {"title": "Budget template", "kind": "resource", "estimated_minutes": "5", "pass_mark": "80"}
+    data = {
+        "title": "Budget template",
+        "kind": "resource",
+        "estimated_minutes": "5",
+        "pass_mark": "80",
+    }
     before = snapshot()
     for name, content in [("x.pdf.exe", b"MZ\x90\x00"), ("budget.pdf", b"")]:
         response = client.post(url, {**data, "resource_file": upload(name, content)})
@@ -2086,9 +2148,6 @@ def test_lesson_upload_through_the_studio(client, world):
 
 
 def _media_files():
-    from django.conf import settings as django_settings
-    from pathlib import Path
-
     return [p for p in Path(django_settings.MEDIA_ROOT).rglob("*") if p.is_file()]
 
 
@@ -2102,7 +2161,11 @@ def _template_form(**files):
     [
         ("logo.png", b"not an image at all", "Upload a valid image"),
         ("logo.png.exe", png(), "extension"),
-        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "Upload a valid image"),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+            "Upload a valid image",
+        ),
         ("logo.gif", png(fmt="GIF"), "Upload a PNG or JPEG image."),
         ("logo.bmp", png(fmt="BMP"), "Upload a PNG or JPEG image."),
         ("logo.png", png(fmt="GIF"), "Upload a PNG or JPEG image."),  # a GIF named .png
@@ -2111,13 +2174,13 @@ def _template_form(**files):
     ],
 )
 @pytest.mark.parametrize("field", ["logo", "signatory_1_signature", "signatory_2_signature"])
-def test_certificate_image_refused(world, field, name, content, error):
+def test_certificate_image_refused(db, field, name, content, error):
     form = _template_form(**{field: upload(name, content, "image/png")})
     assert not form.is_valid()
     assert any(error in message for message in form.errors[field]), form.errors
 
 
-def test_certificate_image_size_limit(world):
+def test_certificate_image_size_limit(db):
     big = png(size=(1200, 1200))
     padded = big + b"\x00" * (2 * 1024 * 1024 + 1 - len(big))  # PNG readers ignore trailing bytes
     form = _template_form(logo=upload("logo.png", padded, "image/png"))
@@ -2125,8 +2188,10 @@ def test_certificate_image_size_limit(world):
     assert form.errors["logo"] == ["Images can be at most 2 MB."]
 
 
-@pytest.mark.parametrize(("name", "fmt"), [("logo.png", "PNG"), ("logo.jpg", "JPEG"), ("seal.JPEG", "JPEG")])
-def test_certificate_image_accepted(world, name, fmt):
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("logo.png", "PNG"), ("logo.jpg", "JPEG"), ("seal.JPEG", "JPEG")]
+)
+def test_certificate_image_accepted(db, name, fmt):
     form = _template_form(logo=upload(name, png(fmt=fmt), "image/png"))
     assert form.is_valid(), form.errors
 

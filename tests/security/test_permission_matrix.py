@@ -807,7 +807,7 @@ def _fingerprint_sql() -> str:
             f"COALESCE(CAST({aggregate} AS TEXT), '')" for aggregate in _aggregates(model)
         )
         table = connection.ops.quote_name(model._meta.db_table)
-        subqueries.append(f"(SELECT {row} FROM {table})")  # noqa: S608
+        subqueries.append(f"(SELECT {row} FROM {table})")
     return "SELECT " + ", ".join(subqueries)
 
 
