@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class AcademyConfig(AppConfig):
     name = "academy"
     verbose_name = _("Academy people")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(note_sign_in, dispatch_uid="academy_note_sign_in")
+
+
+def note_sign_in(sender, request, user, **kwargs) -> None:
+    """Start the session clocks the timeout middleware reads (login saves the session)."""
+    import time
+
+    if request is not None and hasattr(request, "session"):
+        request.session["academy_started"] = request.session["academy_seen"] = time.time()

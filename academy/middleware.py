@@ -42,16 +42,19 @@ class SessionTimeoutMiddleware:
         if request.user.is_authenticated:
             now = time.time()
             session = request.session
-            started = session.setdefault("academy_started", now)
+            # Set at sign-in (academy.apps); sessions without it are left alone.
+            started = session.get("academy_started")
             seen = session.get("academy_seen", started)
-            if (
-                now - seen > settings.SESSION_IDLE_TIMEOUT
-                or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
-            ):
-                logout(request)
-                messages.info(
-                    request, _("For your security you were signed out. Please sign in again.")
-                )
-            elif now - seen > self.NOTE_EVERY:
-                session["academy_seen"] = now
+            if started is not None:
+                idle, total = now - seen, now - started
+                if (
+                    idle > settings.SESSION_IDLE_TIMEOUT
+                    or total > settings.SESSION_ABSOLUTE_TIMEOUT
+                ):
+                    logout(request)
+                    messages.info(
+                        request, _("For your security you were signed out. Please sign in again.")
+                    )
+                elif idle > self.NOTE_EVERY:
+                    session["academy_seen"] = now
         return self.get_response(request)
