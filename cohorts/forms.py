@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import User
-from academy.validators import validate_no_control_characters
+from academy.validators import validate_no_control_characters, validate_storable_datetime
 from cohorts.models import Announcement, Cohort, Session
 
 MAX_CSV_BYTES = 1024 * 1024
@@ -66,6 +66,8 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = cohort.program.modules.order_by("position")
         self.fields["module"].required = False
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].validators.append(validate_storable_datetime)
 
     def clean(self):
         data = super().clean()
@@ -126,6 +128,8 @@ class CohortForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = self.fields["program"].queryset.exclude(status="archived")
+        for name in ("enrollment_opens_at", "enrollment_closes_at"):
+            self.fields[name].validators.append(validate_storable_datetime)
         if self.instance.pk:
             self.initial["facilitator_emails"] = "\n".join(
                 self.instance.facilitators.values_list("email", flat=True)
