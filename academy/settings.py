@@ -2,10 +2,12 @@
 
 Local development needs nothing: `make run` sets DEBUG=true and the database is a
 SQLite file under var/. Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL,
-EMAIL_URL and (optionally) REDIS_URL; see README.md.
+EMAIL_URL and (optionally) REDIS_URL; see README.md. Running on several machines
+(shared cache, media bucket, proxies, connection pooling): docs/deploy.md.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -30,9 +32,17 @@ if not SECRET_KEY:
         )
     # Only ever used with DEBUG on; check --deploy flags it.
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105
+# Rotation: the new key in SECRET_KEY, the old one here until sessions and links signed with
+# it have expired. Every process on every machine must have the same keys.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Behind a load balancer REMOTE_ADDR is the balancer's address, so rate limits per address
+# (sign-in, sign-up, /verify/) would count every visitor together. Name the client's address:
+# the number of proxies we run that append to X-Forwarded-For, or a header our proxy sets.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -105,6 +115,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections, checked before reuse so a restarted server is survived.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_TRANSACTION_POOLING", default=False):
+        # Behind PgBouncer (or another pooler) in transaction mode: no server-side cursors
+        # (`.iterator()` in the CSV exports) and no prepared statements, which would outlive
+        # the transaction on a server connection another client gets next.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
@@ -213,8 +229,51 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploads and certificate PDFs: a local folder by default. With more than one machine, an
+# S3-compatible bucket (django-storages) that every web process and worker shares. Objects are
+# private; a page links to them with a signed URL that expires, and certificate PDFs are only
+# ever streamed through the permission-checked download view. Credentials are read by
+# django-storages/boto3 from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or an instance role).
+MEDIA_STORAGE_BUCKET = env.str("MEDIA_STORAGE_BUCKET", default="") or env.str(
+    "AWS_STORAGE_BUCKET_NAME", default=""
+)
+MEDIA_ORIGINS: list[str] = []  # where media URLs point when not on this site (for the CSP)
+if MEDIA_STORAGE_BUCKET:
+    _endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")
+    _region = env.str("AWS_S3_REGION_NAME", default="")
+    # Regional virtual-host URLs on AWS; other stores (MinIO, …) answer path-style by default.
+    _addressing = env.str("AWS_S3_ADDRESSING_STYLE", default="" if _endpoint else "virtual")
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_STORAGE_BUCKET,
+            "endpoint_url": _endpoint or None,
+            "region_name": _region or None,
+            "addressing_style": _addressing or None,
+            "signature_version": "s3v4",
+            "location": env.str("AWS_LOCATION", default=""),
+            # Empty for buckets with ACLs disabled ("bucket owner enforced"): private anyway.
+            "default_acl": env.str("AWS_DEFAULT_ACL", default="private") or None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
+            # Never replace a file of the same name (old template versions keep their images).
+            "file_overwrite": False,
+        },
+    }
+    if _endpoint:
+        _url = urlsplit(_endpoint)
+        MEDIA_ORIGINS = [
+            f"{_url.scheme}://{_url.netloc}",
+            f"{_url.scheme}://{MEDIA_STORAGE_BUCKET}.{_url.netloc}",
+        ]
+    else:
+        MEDIA_ORIGINS = [f"https://{MEDIA_STORAGE_BUCKET}.s3.amazonaws.com"]
+        if _region:
+            MEDIA_ORIGINS.append(f"https://{MEDIA_STORAGE_BUCKET}.s3.{_region}.amazonaws.com")
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -227,7 +286,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     # Lesson videos: privacy-enhanced YouTube and Vimeo players, loaded only on "Play".
@@ -244,6 +303,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load-balancer health checks often come over plain HTTP: answer them, do not redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -1,16 +1,19 @@
-"""Certificate PDFs with WeasyPrint: local fonts and images only, one landscape page,
-a QR code to the verification page, tagged for accessibility (PDF/UA-1)."""
+"""Certificate PDFs with WeasyPrint: local fonts, images from the media storage, nothing
+fetched by URL; one landscape page, a QR code to the verification page, tagged for
+accessibility (PDF/UA-1)."""
 
 import hashlib
+import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import segno
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from certificates.models import Certificate, CertificateTemplate
 
@@ -19,18 +22,32 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 class LocalFilesOnly(URLFetcher):
-    """Fetch fonts and images from our own folders; anything else (http, other paths) fails."""
+    """Fetch fonts and images from our own folders; anything else (http, other paths) fails.
 
-    def __init__(self, *roots: Path):
+    A file under `media_root` (logos, signatures) is read through `storage`, the media
+    storage: the same bytes whether uploads live in a local folder or in a shared bucket.
+    """
+
+    def __init__(self, *roots: Path, media_root: Path | None = None, storage=None):
         super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=False)
         self.roots = [Path(r).resolve() for r in roots]
+        self.media_root = Path(media_root).resolve() if media_root is not None else None
+        self.storage = storage
 
     def fetch(self, url, headers=None):
         if url.startswith("file:"):
             path = Path(unquote(urlparse(url).path)).resolve()
+            if self.media_root is not None and path.is_relative_to(self.media_root):
+                return self._from_storage(url, path.relative_to(self.media_root).as_posix())
             if not any(path.is_relative_to(root) for root in self.roots):
                 raise ValueError(f"Blocked file outside the allowed folders: {path}")
         return super().fetch(url, headers)
+
+    def _from_storage(self, url: str, name: str) -> URLFetcherResponse:
+        with self.storage.open(name, "rb") as handle:
+            data = handle.read()
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, data, {"Content-Type": content_type})
 
 
 def qr_svg(url: str) -> str:
@@ -78,7 +95,7 @@ def certificate_html(
 
 
 def render_pdf(html: str) -> bytes:
-    fetcher = LocalFilesOnly(FONT_DIR, settings.MEDIA_ROOT)
+    fetcher = LocalFilesOnly(FONT_DIR, media_root=settings.MEDIA_ROOT, storage=default_storage)
     document = HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher)
     return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
 

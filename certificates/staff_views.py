@@ -449,7 +449,7 @@ def _render_with_uploads(
     form: CertificateTemplateForm, program: Program, template: CertificateTemplate
 ) -> bytes:
     """Render the PDF; images uploaded with the (unsaved) form are stored for the moment
-    under MEDIA_ROOT (the only place the renderer may read) and removed afterwards."""
+    in the media storage (the only place the renderer reads images) and removed afterwards."""
     stored = []
     try:
         for name in IMAGE_FIELDS:

@@ -2,6 +2,7 @@
 only a nudge, and the sweep finishes anything a crashed worker left."""
 
 import logging
+import posixpath
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -51,15 +52,35 @@ def render_certificate(*, certificate_id: int) -> str:
     return digest
 
 
+def _listed(storage, folder: str) -> set[str] | None:
+    """The names of the files in `folder`, in one listing (on a bucket, one request per
+    1,000 names instead of one per certificate); None if the storage cannot list."""
+    try:
+        _folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return set()
+    except NotImplementedError:
+        return None
+    return {posixpath.join(folder, name) for name in files}
+
+
 def sweep_unrendered() -> int:
     """Re-render every valid certificate whose PDF is missing (a worker died mid-way)."""
     from certificates.models import Certificate
 
-    missing = [
-        c.pk
-        for c in Certificate.objects.active().only("pk", "pdf", "rendered_at").iterator()
-        if not c.rendered_at or not _pdf_present(c)
-    ]
+    rows = list(Certificate.objects.active().only("pk", "pdf", "rendered_at"))
+    # Listed after the rows are read: a PDF is stored before its row commits, so a rendered
+    # row read above has its file in the listing.
+    field = Certificate._meta.get_field("pdf")
+    folder = str(field.upload_to).strip("/")
+    listed = _listed(field.storage, folder)
+
+    def present(c) -> bool:
+        if listed is not None and posixpath.dirname(c.pdf.name) == folder:
+            return c.pdf.name in listed
+        return _pdf_present(c)
+
+    missing = [c.pk for c in rows if not c.rendered_at or not c.pdf or not present(c)]
     for pk in missing:
         render_certificate.enqueue(certificate_id=pk)
     return len(missing)
