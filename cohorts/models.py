@@ -191,6 +191,10 @@ class Enrollment(models.Model):
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Marks on sessions not cancelled, kept by services.attendance_recount: the staff report
+    # reads these instead of aggregating the whole attendance table.
+    attended_count = models.PositiveIntegerField(default=0, editable=False)
+    excused_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -458,6 +458,10 @@ def session_cancel(*, session: Session) -> Session:
     session.cancelled_at = timezone.now()
     session.sequence += 1
     session.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+    # Marks on a cancelled session no longer count (progress imports this module: import here).
+    from cohorts.services.progress import attendance_recount
+
+    attendance_recount(Enrollment.objects.filter(attendance__session=session))
     transaction.on_commit(partial(notifications.session_cancelled, session_id=session.pk))
     return session
 

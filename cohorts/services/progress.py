@@ -7,6 +7,8 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -228,8 +230,34 @@ def attendance_mark(
             before={"status": previous} if previous else {},
             after={"status": status},
         )
+    attendance_recount(Enrollment.objects.filter(pk=enrollment.pk))
     evaluate_completion(enrollment=enrollment, actor=actor)
     return attendance
+
+
+def attendance_recount(enrollments: QuerySet[Enrollment]) -> int:
+    """Recount the attendance kept on each enrollment (marks on sessions not cancelled)."""
+
+    def marks(*statuses: str):
+        return Coalesce(
+            Subquery(
+                Attendance.objects.filter(
+                    enrollment=OuterRef("pk"),
+                    status__in=statuses,
+                    session__cancelled_at__isnull=True,
+                )
+                .order_by()
+                .values("enrollment")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    return enrollments.update(
+        attended_count=marks(*Attendance.ATTENDED), excused_count=marks(Attendance.Status.EXCUSED)
+    )
 
 
 @transaction.atomic
