@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test serve worker migrate lint format clean check-python soak faults
+.PHONY: help install run test serve worker migrate lint format clean check-python soak faults bench
 
 help:
 	@echo "make run     install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -21,6 +21,7 @@ help:
 	@echo "make serve   production server (gunicorn + whitenoise); needs the env vars in README"
 	@echo "make worker  background task worker (django_tasks_db)"
 	@echo "make lint    ruff check and format check"
+	@echo "make bench   scale data on PostgreSQL, then page, throughput and PDF budgets (docs/performance.md)"
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -83,6 +84,27 @@ soak: install
 # Restarts the PostgreSQL server itself: only where nothing else is using it.
 faults: install
 	$(BIN)/python scripts/pg_restart_under_load.py
+
+# The benchmark: its own PostgreSQL database (BENCH_DATABASE_URL), seeded once with
+# `seed_scale` and reused; production settings (DEBUG off), Redis as the cache when it answers.
+# Results: a table here and JSON under var/bench/. BENCH_ARGS="--repeats 10" for a quick look.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy_bench
+bench: install
+	@command -v wrk >/dev/null || { echo "error: make bench needs wrk (Debian: apt-get install wrk)" >&2; exit 1; }
+	@command -v psql >/dev/null || { echo "error: make bench needs PostgreSQL's client tools (psql)" >&2; exit 1; }
+	export DATABASE_URL="$(BENCH_DATABASE_URL)" DEBUG=false BENCH=true \
+		SECRET_KEY=bench-only-not-a-secret-0123456789abcdefghijklmnop \
+		ALLOWED_HOSTS=127.0.0.1,localhost,testserver SECURE_SSL_REDIRECT=false \
+		TASKS_BACKEND=django_tasks_db.DatabaseBackend EMAIL_URL=dummymail:// \
+		MEDIA_ROOT=$(CURDIR)/var/bench/media LOG_LEVEL=ERROR; \
+	if redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then export REDIS_URL=redis://127.0.0.1:6379/3; fi; \
+	psql "$$DATABASE_URL" -c 'SELECT 1' >/dev/null 2>&1 \
+		|| psql -q "$${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE $${DATABASE_URL##*/}"; \
+	$(BIN)/python manage.py migrate --noinput -v 0 && \
+	$(BIN)/python manage.py createcachetable && \
+	$(BIN)/python manage.py collectstatic --noinput -v 0 && \
+	$(BIN)/python manage.py seed_scale --reuse && \
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache

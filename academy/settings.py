@@ -44,6 +44,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Certificate lookups per minute from one address (allauth rate-limit syntax).
+VERIFY_RATE_LIMIT = env.str("VERIFY_RATE_LIMIT", default="30/m/ip")
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
@@ -84,6 +86,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "academy.urls"
+# `make bench` only: adds the floor page and the bare view it compares against.
+if env.bool("BENCH", default=False):
+    ROOT_URLCONF = "academy.bench_urls"
 WSGI_APPLICATION = "academy.wsgi.application"
 ASGI_APPLICATION = "academy.asgi.application"
 
