@@ -28,7 +28,6 @@ def open_cohorts_for_program(program: Program) -> list[Cohort]:
         Cohort.objects.open_for_enrollment()
         .filter(program=program)
         .with_seat_counts()
-        .prefetch_related("facilitators")
         .order_by("starts_on")
     )
     for cohort in cohorts:

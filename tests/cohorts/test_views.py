@@ -1516,6 +1516,22 @@ def test_staff_list_queries_do_not_grow(
         client.get(url, {"chapter": "NY"}, **RESULTS)
 
 
+@pytest.mark.parametrize("cohorts", [0, 3])
+def test_program_page_queries_do_not_depend_on_open_cohorts(
+    client, django_assert_num_queries, cohorts
+):
+    program = published_program()
+    for _n in range(cohorts):
+        cohort = make_cohort(program, facilitators=[UserFactory(), UserFactory()])
+        for _m in range(3):
+            enroll(cohort)
+    url = reverse("modules:program_detail", args=[program.slug])
+    client.get(url)
+    # program, issue areas, modules, lessons, open cohorts with their seat counts.
+    with django_assert_num_queries(5):
+        client.get(url)
+
+
 @pytest.mark.parametrize("size", [3, 30])
 def test_cohort_page_queries_do_not_grow(client, facilitator, django_assert_num_queries, size):
     cohort = make_cohort(facilitators=[facilitator, UserFactory()])
