@@ -133,17 +133,28 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared cache: allauth's rate limits must be counted across processes and machines.
+# "fragments" (academy.fragments): the curriculum's outlines and rendered parts of public pages,
+# kept only in Redis. Without it nothing is cached: a database-cache read is a query itself.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "fragments",
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "academy_cache",
-        }
+        },
+        "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
 
 TASKS = {

@@ -1,5 +1,6 @@
 """Reads composed for curriculum pages: a fixed number of queries whatever the size."""
 
+import copy
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -7,6 +8,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from academy.validators import without_control_characters
 from modules.models import IssueArea, Lesson, Module, Program
+
+# The fragments namespace (academy.fragments) of everything built from the curriculum: every
+# service in modules.services makes it stale.
+CURRICULUM = "curriculum"
 
 OUTLINE_LESSON_FIELDS = (
     "id",
@@ -40,6 +45,10 @@ class SearchResults:
         return len(self.programs) + len(self.modules) + len(self.lessons)
 
 
+def clean_query(query: str) -> str:
+    return without_control_characters(query).strip()[:200]
+
+
 def catalog(*, area_slug: str = "", query: str = "") -> Catalog:
     areas = list(
         IssueArea.objects.annotate(
@@ -50,7 +59,7 @@ def catalog(*, area_slug: str = "", query: str = "") -> Catalog:
     programs = Program.objects.published().with_outline_totals().prefetch_related("issue_areas")
     if area:
         programs = programs.filter(issue_areas=area)
-    query = without_control_characters(query).strip()[:200]
+    query = clean_query(query)
     results = search_curriculum(query) if query else None
     if results is not None:
         matched = {p.pk for p in results.programs}
@@ -137,6 +146,13 @@ def program_page(*, slug: str, include_unpublished: bool = False) -> Program:
         raise Program.DoesNotExist
     _add_outline_totals(program)
     return program
+
+
+def without_outline(program: Program) -> Program:
+    """A copy of `program` without its prefetched modules and lessons, to keep in a cache."""
+    light = copy.copy(program)
+    light._prefetched_objects_cache = {}
+    return light
 
 
 def _add_outline_totals(program: Program) -> None:

@@ -1,6 +1,7 @@
 """Every write to the curriculum. Callers are authorised already (staff)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import wraps
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,8 +9,10 @@ from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy import fragments
 from modules.markdown import render_markdown
 from modules.models import Choice, IssueArea, Lesson, Module, Program, Question
+from modules.selectors import CURRICULUM
 
 PROGRAM_FIELDS = ("title", "slug", "summary", "description", "estimated_hours")
 MODULE_FIELDS = ("title", "summary", "required", "estimated_minutes")
@@ -28,6 +31,18 @@ LESSON_FIELDS = (
 )
 
 
+def _changes_curriculum[**P, R](service: Callable[P, R]) -> Callable[P, R]:
+    """Every write: cached outlines and rendered pages of the curriculum become stale."""
+
+    @wraps(service)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        result = service(*args, **kwargs)
+        fragments.changed(CURRICULUM)
+        return result
+
+    return wrapped
+
+
 def _apply(obj, data: dict, fields: Iterable[str]) -> None:
     for field in fields:
         if field in data:
@@ -37,6 +52,7 @@ def _apply(obj, data: dict, fields: Iterable[str]) -> None:
 # --- Programs ---------------------------------------------------------------------
 
 
+@_changes_curriculum
 @transaction.atomic
 def program_create(
     *,
@@ -61,6 +77,7 @@ def program_create(
     return program
 
 
+@_changes_curriculum
 @transaction.atomic
 def program_update(*, program: Program, data: dict) -> Program:
     _apply(program, data, PROGRAM_FIELDS)
@@ -99,6 +116,7 @@ def program_publish_problems(program: Program) -> list[str]:
     return problems
 
 
+@_changes_curriculum
 @transaction.atomic
 def program_publish(*, program: Program) -> Program:
     program = Program.objects.select_for_update().get(pk=program.pk)
@@ -112,6 +130,7 @@ def program_publish(*, program: Program) -> Program:
     return program
 
 
+@_changes_curriculum
 @transaction.atomic
 def program_unpublish(*, program: Program) -> Program:
     program.status = Program.Status.DRAFT
@@ -119,6 +138,7 @@ def program_unpublish(*, program: Program) -> Program:
     return program
 
 
+@_changes_curriculum
 @transaction.atomic
 def program_archive(*, program: Program) -> Program:
     program.status = Program.Status.ARCHIVED
@@ -126,6 +146,7 @@ def program_archive(*, program: Program) -> Program:
     return program
 
 
+@_changes_curriculum
 @transaction.atomic
 def program_restore(*, program: Program) -> Program:
     """Bring an archived program back as a draft."""
@@ -134,6 +155,7 @@ def program_restore(*, program: Program) -> Program:
     return program
 
 
+@_changes_curriculum
 @transaction.atomic
 def program_delete(*, program: Program) -> None:
     """Only a draft that was never published and that nothing refers to; otherwise archive."""
@@ -147,6 +169,7 @@ def program_delete(*, program: Program) -> None:
         ) from exc
 
 
+@_changes_curriculum
 @transaction.atomic
 def program_duplicate(*, program: Program, title: str, slug: str) -> Program:
     """Deep copy (modules, lessons, questions, answers) as a new draft."""
@@ -219,6 +242,7 @@ def _next_position(queryset) -> int:
 # --- Modules -------------------------------------------------------------------------
 
 
+@_changes_curriculum
 @transaction.atomic
 def module_create(
     *,
@@ -242,6 +266,7 @@ def module_create(
     return module
 
 
+@_changes_curriculum
 @transaction.atomic
 def module_update(*, module: Module, data: dict) -> Module:
     _apply(module, data, MODULE_FIELDS)
@@ -250,6 +275,7 @@ def module_update(*, module: Module, data: dict) -> Module:
     return module
 
 
+@_changes_curriculum
 @transaction.atomic
 def module_move(*, module: Module, direction: str) -> bool:
     return _move(
@@ -257,6 +283,7 @@ def module_move(*, module: Module, direction: str) -> bool:
     )
 
 
+@_changes_curriculum
 @transaction.atomic
 def module_delete(*, module: Module) -> None:
     if module.program.published_at is not None:
@@ -274,6 +301,7 @@ def module_delete(*, module: Module) -> None:
 # --- Lessons -------------------------------------------------------------------------
 
 
+@_changes_curriculum
 @transaction.atomic
 def lesson_create(
     *, module: Module, title: str, kind: str = Lesson.Kind.READING, **fields
@@ -289,6 +317,7 @@ def lesson_create(
     return lesson
 
 
+@_changes_curriculum
 @transaction.atomic
 def lesson_update(*, lesson: Lesson, data: dict) -> Lesson:
     _apply(lesson, data, LESSON_FIELDS)
@@ -298,6 +327,7 @@ def lesson_update(*, lesson: Lesson, data: dict) -> Lesson:
     return lesson
 
 
+@_changes_curriculum
 @transaction.atomic
 def lesson_move(*, lesson: Lesson, direction: str) -> bool:
     return _move(
@@ -305,6 +335,7 @@ def lesson_move(*, lesson: Lesson, direction: str) -> bool:
     )
 
 
+@_changes_curriculum
 @transaction.atomic
 def lesson_delete(*, lesson: Lesson) -> None:
     if lesson.module.program.published_at is not None:
@@ -322,6 +353,7 @@ def lesson_delete(*, lesson: Lesson) -> None:
 # --- Knowledge-check questions ---------------------------------------------------------
 
 
+@_changes_curriculum
 @transaction.atomic
 def question_create(
     *,
@@ -346,6 +378,7 @@ def question_create(
     return question
 
 
+@_changes_curriculum
 @transaction.atomic
 def question_update(
     *,
@@ -378,6 +411,7 @@ def _set_choices(question: Question, choices: list[tuple[str, bool]]) -> None:
     )
 
 
+@_changes_curriculum
 @transaction.atomic
 def question_delete(*, question: Question) -> None:
     question.delete()

@@ -18,6 +18,23 @@ def _clear_cache(request):
 
 
 @pytest.fixture
+def fragment_cache(settings):
+    """Turn on the fragments cache (academy.fragments), which is Redis in production and off
+    without it, with an empty in-memory cache."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests-fragments",
+        },
+    }
+    caches["fragments"].clear()
+    return caches["fragments"]
+
+
+@pytest.fixture
 def participant(db):
     return UserFactory(full_name="Ana Participant", email="participant@example.org")
 

@@ -1,0 +1,87 @@
+"""Cached reads and rendered fragments, made stale by the writes that change them.
+
+Shared data behind pages is grouped in *namespaces* (the curriculum, say). Each namespace has a
+version in the fragments cache, and entries are stored under keys that contain it. A service that
+changes the data of a namespace calls `changed(namespace)`: every entry built from the old data is
+unreachable at once (and expires on its own), so nothing has to know which entries exist.
+
+Only shared data goes here, never anything that depends on who is asking: fragments are rendered
+without a request (no user, no CSRF token, no nonce in their context).
+
+The fragments cache is Redis when REDIS_URL is set (settings.CACHES["fragments"]). Without it,
+it is a DummyCache: a read from the database cache would cost a query of its own, so then
+nothing is cached and every read goes to the database, exactly as if this module were not there.
+"""
+
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.db import transaction
+
+ALIAS = "fragments"
+# Data changed outside the services (a seed, an import, a shell) shows within this time.
+TIMEOUT = 60 * 60
+
+
+def _cache():
+    return caches[ALIAS]
+
+
+def enabled() -> bool:
+    return not isinstance(_cache(), DummyCache)
+
+
+def _version_key(namespace: str) -> str:
+    return f"version:{namespace}"
+
+
+def version(namespace: str) -> str:
+    cache = _cache()
+    key = _version_key(namespace)
+    current = cache.get(key)
+    if current is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        current = cache.get(key)  # another process may have added its own first
+    return current
+
+
+def changed(namespace: str) -> None:
+    """Make every entry of `namespace` stale: now, and again once the transaction commits
+    (someone reading between the write and the commit may have cached what they saw)."""
+    if not enabled():
+        return
+
+    def bump() -> None:
+        _cache().set(_version_key(namespace), uuid.uuid4().hex, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def cached_many[T](
+    namespace: str, keys: Iterable[str], build: Callable[[list[str]], dict[str, T]]
+) -> dict[str, T]:
+    """{key: value} for `keys`, building the missing ones with one call of `build(missing)`.
+    Keys that `build` leaves out are not cached (and are missing from the answer)."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return {}
+    if not enabled():
+        return build(keys)
+    cache = _cache()
+    prefix = f"{namespace}:{version(namespace)}:"
+    found = cache.get_many([prefix + key for key in keys])
+    values = {key: found[prefix + key] for key in keys if prefix + key in found}
+    missing = [key for key in keys if key not in values]
+    if missing:
+        built = build(missing)
+        cache.set_many({prefix + key: value for key, value in built.items()}, timeout=TIMEOUT)
+        values.update(built)
+    return values
+
+
+def cached[T](namespace: str, key: str, build: Callable[[], T]) -> T:
+    """One entry; `build()` raising (a 404, say) caches nothing."""
+    return cached_many(namespace, [key], lambda _missing: {key: build()})[key]
