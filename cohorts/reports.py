@@ -455,7 +455,7 @@ class Rates:
 
 @dataclass
 class CohortLine:
-    cohort: Cohort  # annotated with seats_taken and waitlist_count
+    cohort: Cohort  # with seats_taken and waitlist_count set
     rates: Rates
 
     @property
@@ -489,8 +489,9 @@ class StaffReport:
 # One pass over the enrollments for all four groupings. Attendance comes from the counts kept
 # on each enrollment (services.attendance_recount), so the attendance table is not read, except
 # the few marks made ahead on sessions that have not started (excused absences), which the
-# rates must not count yet. Plain SQL (a CTE and UNION ALL) that SQLite and PostgreSQL share:
-# the ORM cannot join an aggregated derived table or reuse one result for four GROUP BYs.
+# rates must not count yet. Plain SQL: the ORM cannot join an aggregated derived table or
+# group one result four ways. PostgreSQL groups in one pass (GROUPING SETS); SQLite, which has
+# none, reads the CTE four times (UNION ALL). The waitlist rides along for the seat counts.
 # Floating point, not numeric: PostgreSQL's numeric division is several times slower.
 RATES_SQL = """
 WITH held (cohort_id, n) AS (
@@ -498,20 +499,16 @@ WITH held (cohort_id, n) AS (
     WHERE cancelled_at IS NULL AND starts_at <= %(now)s
     GROUP BY cohort_id
 ),
-ahead (enrollment_id, attended, excused) AS ({ahead}),
-people AS (
+{ahead}people AS (
     SELECT e.cohort_id, e.status, u.state, u.office_type,
-        CASE WHEN COALESCE(h.n, 0) - (e.excused_count - COALESCE(a.excused, 0)) > 0
-            THEN CAST(e.attended_count - COALESCE(a.attended, 0) AS DOUBLE PRECISION) * 100
-                / (COALESCE(h.n, 0) - (e.excused_count - COALESCE(a.excused, 0)))
+        CASE WHEN COALESCE(h.n, 0) - ({excused}) > 0
+            THEN CAST({attended} AS DOUBLE PRECISION) * 100 / (COALESCE(h.n, 0) - ({excused}))
         END AS rate
     FROM {enrollment} e
     JOIN {user} u ON u.id = e.user_id
-    JOIN {cohort} c ON c.id = e.cohort_id
-    JOIN {program} p ON p.id = c.program_id
     LEFT JOIN held h ON h.cohort_id = e.cohort_id
-    LEFT JOIN ahead a ON a.enrollment_id = e.id
-    WHERE e.status IN %(counted)s {filters}
+    {joins}
+    WHERE e.status IN %(listed)s {filters}
 )
 {groupings}
 """
@@ -520,8 +517,17 @@ RATES_COLUMNS = """
     SUM(CASE WHEN status = %(completed)s THEN 1 ELSE 0 END),
     SUM(CASE WHEN status = %(withdrawn)s THEN 1 ELSE 0 END),
     SUM(CASE WHEN status IN %(seat)s AND rate IS NOT NULL THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status IN %(seat)s THEN rate END)
+    SUM(CASE WHEN status IN %(seat)s THEN rate END),
+    SUM(CASE WHEN status IN %(seat)s THEN 1 ELSE 0 END),
+    SUM(CASE WHEN status = %(waitlisted)s THEN 1 ELSE 0 END)
 """
+GROUPING_SETS = f"""
+SELECT CASE WHEN GROUPING(cohort_id) = 0 THEN 'cohort' WHEN GROUPING(state) = 0 THEN 'state'
+        WHEN GROUPING(office_type) = 0 THEN 'office' ELSE 'all' END,
+    COALESCE(CAST(cohort_id AS VARCHAR(20)), state, office_type, ''),
+    {RATES_COLUMNS}
+FROM people GROUP BY GROUPING SETS ((cohort_id), (state), (office_type), ())
+"""  # noqa: S608 - constants only
 GROUPINGS = {
     "cohort": "CAST(cohort_id AS VARCHAR(20))",
     "state": "state",
@@ -568,53 +574,68 @@ def _rates_by(*, program: str, status: str, now: datetime) -> dict[tuple[str, st
         "enrolled": E.ENROLLED,
         "completed": E.COMPLETED,
         "withdrawn": E.WITHDRAWN,
+        "waitlisted": E.WAITLISTED,
     }
-    ahead = _marks_ahead(now)
-    if ahead:
+    # Joins only where needed: the marks made ahead (usually none) and the filters' tables.
+    excused, attended, joins = "e.excused_count", "e.attended_count", []
+    ahead_sql = ""
+    if ahead := _marks_ahead(now):
         values = []
         for i, row in enumerate(ahead):
             keys = [f"a{i}_{k}" for k in range(3)]
             params.update(zip(keys, row, strict=True))
             values.append("(" + ", ".join(f"%({k})s" for k in keys) + ")")
-        ahead_sql = "VALUES " + ", ".join(values)
-    else:
-        ahead_sql = "SELECT 0, 0, 0 WHERE 1 = 0"
+        ahead_sql = f"ahead (enrollment_id, attended, excused) AS (VALUES {', '.join(values)}),"
+        joins.append("LEFT JOIN ahead a ON a.enrollment_id = e.id")
+        excused = "e.excused_count - COALESCE(a.excused, 0)"
+        attended = "e.attended_count - COALESCE(a.attended, 0)"
     filters = ""
+    if program or status:
+        joins.append("JOIN {cohort} c ON c.id = e.cohort_id")
     if program:
+        joins.append("JOIN {program} p ON p.id = c.program_id")
         filters += " AND p.slug = %(program)s"
         params["program"] = program
     if status:
         filters += " AND c.status = %(status)s"
         params["status"] = status
     # Only the module's constants go into the text; every value is a parameter.
-    groupings = "\nUNION ALL\n".join(
-        f"SELECT '{kind}', {key}, {RATES_COLUMNS} FROM people"  # noqa: S608
-        + ("" if kind == "all" else f" GROUP BY {key}")
-        for kind, key in GROUPINGS.items()
-    )
+    if connection.vendor == "postgresql":
+        groupings = GROUPING_SETS
+    else:
+        groupings = "\nUNION ALL\n".join(
+            f"SELECT '{kind}', {key}, {RATES_COLUMNS} FROM people"  # noqa: S608
+            + ("" if kind == "all" else f" GROUP BY {key}")
+            for kind, key in GROUPINGS.items()
+        )
     sql = (
         (
-            RATES_SQL.format(
+            RATES_SQL.replace("{joins}", "\n    ".join(joins)).format(
                 session=Session._meta.db_table,
                 enrollment=Enrollment._meta.db_table,
                 user=Enrollment._meta.get_field("user").related_model._meta.db_table,
                 cohort=Cohort._meta.db_table,
                 program=Program._meta.db_table,
                 ahead=ahead_sql,
+                excused=excused,
+                attended=attended,
                 filters=filters,
                 groupings=groupings,
             )
         )
-        .replace("%(counted)s", _in_list(params, "counted", COUNTED_STATUSES))
+        .replace("%(listed)s", _in_list(params, "listed", (*COUNTED_STATUSES, E.WAITLISTED)))
         .replace("%(seat)s", _in_list(params, "seat", Enrollment.SEAT_HOLDING))
     )
     out = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for kind, key, enrolled, completed, withdrawn, rated, rate_sum in cursor.fetchall():
-            if kind == "all" and not (enrolled or completed or withdrawn):
-                continue  # SUM over no rows
+        for row in cursor.fetchall():
+            kind, key, enrolled, completed, withdrawn, rated, rate_sum, seats, waitlist = row
+            if kind != "cohort" and not (enrolled or completed or withdrawn):
+                continue  # only people waiting, or no one at all
             out[(kind, key or "")] = {
+                "seats_taken": int(seats or 0),
+                "waitlist": int(waitlist or 0),
                 "enrolled": int(enrolled or 0),
                 "completed": int(completed or 0),
                 "withdrawn": int(withdrawn or 0),
@@ -650,7 +671,7 @@ def _grouped(rates: dict, kind: str, labels: dict, none_label: str) -> list[Rate
 
 
 def staff_report(*, program: str = "", status: str = "", now=None) -> StaffReport:
-    """Four queries: programs, cohorts with seats, upcoming sessions, then every rate at once
+    """Four queries: programs, cohorts, upcoming sessions, then every count and rate at once
     (five when someone was excused ahead of a session)."""
     now = now or timezone.now()
     programs = list(
@@ -662,20 +683,17 @@ def staff_report(*, program: str = "", status: str = "", now=None) -> StaffRepor
         program = ""
     if status not in Cohort.Status.values:
         status = ""
-    # Only the enrollments are joined, so plain counts (no DISTINCT: a hash aggregate, not a sort).
-    cohorts = Cohort.objects.select_related("program").annotate(
-        seats_taken=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING)),
-        waitlist_count=Count("enrollments", filter=Q(enrollments__status=E.WAITLISTED)),
-    )
+    cohorts = Cohort.objects.select_related("program")
     if program:
         cohorts = cohorts.filter(program__slug=program)
     if status:
         cohorts = cohorts.filter(status=status)
     rates = _rates_by(program=program, status=status, now=now)
-    lines = [
-        CohortLine(c, _rates(c.slug, c.name, rates.get(("cohort", str(c.pk)))))
-        for c in cohorts.order_by("-starts_on", "name")
-    ]
+    lines = []
+    for c in cohorts.order_by("-starts_on", "name"):
+        row = rates.get(("cohort", str(c.pk)), {})
+        c.seats_taken, c.waitlist_count = row.get("seats_taken", 0), row.get("waitlist", 0)
+        lines.append(CohortLine(c, _rates(c.slug, c.name, row)))
     return StaffReport(
         cohorts=lines,
         totals=_rates("all", _("All cohorts"), rates.get(("all", ""))),
