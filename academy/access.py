@@ -1,12 +1,14 @@
 """Who someone is on the platform, computed once per request for navigation and pages."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
+from academy import fragments
 from academy.models import User
 
 
@@ -17,17 +19,38 @@ class Roles:
     is_facilitator: bool = False
 
 
-def roles_for(user: User | AnonymousUser) -> Roles:
-    if not user.is_authenticated:
-        return Roles()
+def _facilitator_key(user_id: int) -> str:
+    return f"is-facilitator:{user_id}"
+
+
+def _is_facilitator(user: User) -> bool:
     # "Facilitator" is a relation to a cohort (cohorts app, related_name="facilitated_cohorts").
     # Looked up by name so academy does not import upward; absent until cohorts exist.
     facilitated = getattr(user, "facilitated_cohorts", None)
+    if facilitated is None:
+        return False
+    # Every page's navigation asks: remembered until the cohorts app says it changed.
+    return fragments.remembered(_facilitator_key(user.pk), facilitated.exists)
+
+
+def facilitators_changed(user_ids: Iterable[int]) -> None:
+    """The cohorts app calls this when people become or stop being facilitators."""
+    fragments.forget(_facilitator_key(pk) for pk in user_ids)
+
+
+def roles_for(user: User | AnonymousUser) -> Roles:
+    if not user.is_authenticated:
+        return Roles()
     return Roles(
-        is_authenticated=True,
-        is_staff=user.is_staff,
-        is_facilitator=bool(facilitated is not None and facilitated.exists()),
+        is_authenticated=True, is_staff=user.is_staff, is_facilitator=_is_facilitator(user)
     )
+
+
+def request_roles(request: HttpRequest) -> Roles:
+    """`roles_for(request.user)`, once per request (the navigation and panels share it)."""
+    if not hasattr(request, "_academy_roles"):
+        request._academy_roles = roles_for(request.user)
+    return request._academy_roles
 
 
 def staff_required(view):

@@ -1,9 +1,9 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from academy.access import roles_for
+from academy.access import request_roles
 
 
 def navigation(request: HttpRequest) -> dict:
     # Lazy: pages that never show the navigation pay no query.
-    return {"roles": SimpleLazyObject(lambda: roles_for(request.user))}
+    return {"roles": SimpleLazyObject(lambda: request_roles(request))}

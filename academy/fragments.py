@@ -24,6 +24,8 @@ ALIAS = "fragments"
 # Data changed outside the services (a seed, an import, a shell) shows within this time.
 TIMEOUT = 60 * 60
 
+_MISSING = object()
+
 
 def _cache():
     return caches[ALIAS]
@@ -58,6 +60,33 @@ def changed(namespace: str) -> None:
 
     bump()
     transaction.on_commit(bump)
+
+
+def remembered[T](key: str, build: Callable[[], T]) -> T:
+    """An entry of its own, outside any namespace: `forget(key)` makes it stale."""
+    if not enabled():
+        return build()
+    cache = _cache()
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = build()
+        cache.set(key, value, timeout=TIMEOUT)
+    return value
+
+
+def forget(keys: Iterable[str]) -> None:
+    """Drop entries made with `remembered`: now, and again once the transaction commits."""
+    if not enabled():
+        return
+    keys = list(keys)
+    if not keys:
+        return
+
+    def drop() -> None:
+        _cache().delete_many(keys)
+
+    drop()
+    transaction.on_commit(drop)
 
 
 def cached_many[T](

@@ -139,11 +139,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "academy.cache.RedisCache",
             "LOCATION": REDIS_URL,
         },
         "fragments": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "academy.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "fragments",
         },
@@ -201,6 +201,9 @@ MFA_TOTP_ISSUER = "Governance Academy"
 # WebAuthn needs a secure origin; plain http://127.0.0.1 is allowed for local work only.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
+# Sessions are read from Redis when there is one (and kept in the database all the same).
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Absolute limit 14 days after sign-in; idle limit 12 hours (academy.middleware).
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=60 * 60 * 24 * 14)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60 * 12)
