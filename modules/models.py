@@ -206,6 +206,15 @@ class Lesson(models.Model):
         return self.title
 
     @property
+    def kind_label(self) -> str:
+        """What get_kind_display() gives, without its cost: Django rebuilds and translates
+        every choice on each call, which adds up over an outline of sixty lessons."""
+        try:
+            return self.Kind(self.kind).label
+        except ValueError:
+            return self.kind
+
+    @property
     def video_embed_url(self) -> str:
         """Privacy-enhanced embed address for YouTube and Vimeo links; empty for others."""
         return video_embed_url(self.video_url)

@@ -212,3 +212,9 @@ def test_program_totals_are_annotated():
 
 def test_factory_program_defaults():
     assert ProgramFactory().status == Program.Status.DRAFT
+
+
+@pytest.mark.parametrize("kind", [*Lesson.Kind.values, "retired-kind"])
+def test_kind_label_reads_like_get_kind_display(kind):
+    lesson = Lesson(kind=kind)
+    assert str(lesson.kind_label) == lesson.get_kind_display()
