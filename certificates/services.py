@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from academy import audit
+from academy import audit, fragments
 from academy.models import User
 from certificates import tasks
 from certificates.models import (
@@ -19,6 +19,7 @@ from certificates.models import (
     CertificateRevision,
     CertificateTemplate,
 )
+from certificates.panels import holder_namespace
 from cohorts import selectors as cohort_selectors
 from cohorts.models import Cohort, Enrollment
 from modules.models import Program
@@ -64,6 +65,12 @@ def _event(
             before=before,
             after=after,
         )
+
+
+def _holder_changed(certificate: Certificate) -> None:
+    """The holder's dashboard lists their certificates: what it keeps is stale."""
+    if fragments.enabled():
+        fragments.changed(holder_namespace(certificate.enrollment.user_id))
 
 
 def _render_after_commit(certificate: Certificate) -> None:
@@ -184,6 +191,7 @@ def certificate_issue(
         override_reason,
         after={"name": certificate.name_as_printed, "status": certificate.status},
     )
+    _holder_changed(certificate)
     _render_after_commit(certificate)
     return certificate
 
@@ -255,6 +263,7 @@ def certificate_revoke(
         {"status": "active"},
         {"status": "revoked", "public_reason": public_reason},
     )
+    _holder_changed(certificate)
     return certificate
 
 
@@ -273,6 +282,7 @@ def certificate_reinstate(*, certificate: Certificate, actor: User, note: str = 
     _event(
         certificate, CertificateEvent.Action.REINSTATED, actor, note, before, {"status": "active"}
     )
+    _holder_changed(certificate)
     return certificate
 
 
@@ -310,5 +320,6 @@ def certificate_reissue(
         before,
         {"name": name, "revision": certificate.revision},
     )
+    _holder_changed(certificate)
     _render_after_commit(certificate)
     return certificate

@@ -14,8 +14,7 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from academy.htmx import HtmxHttpRequest, see_other, targets
 from cohorts import selectors, services
 from cohorts.models import Enrollment
 from cohorts.services.progress import CheckResult
+from modules import selectors as curriculum
 from modules.models import Lesson
 
 UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY
@@ -53,13 +53,9 @@ def _enrollment(request: HtmxHttpRequest, slug: str) -> Enrollment:
 
 
 def _lesson(enrollment: Enrollment, lesson_pk: int) -> Lesson:
-    lesson = get_object_or_404(
-        Lesson.objects.select_related("module"),
-        pk=lesson_pk,
-        module__program_id=enrollment.cohort.program_id,
-    )
-    if lesson.kind == Lesson.Kind.KNOWLEDGE_CHECK:
-        prefetch_related_objects([lesson], "questions__choices")
+    lesson = curriculum.lesson_for_learner(pk=lesson_pk)
+    if lesson is None or lesson.module.program_id != enrollment.cohort.program_id:
+        raise Http404
     return lesson
 
 

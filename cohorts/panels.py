@@ -1,11 +1,21 @@
 """Panels this app contributes to pages of upstream apps (registered in apps.py)."""
 
-from django.http import HttpRequest
+import hashlib
 
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from academy import fragments
+from academy.access import request_roles
 from academy.hooks import Panel
 from cohorts import selectors
 from modules.hooks import Panel as ProgramPanel
 from modules.models import Program
+from modules.selectors import CURRICULUM
+
+DASHBOARD = "cohorts/components/dashboard_cohorts.html"
 
 
 def program_cohorts(request: HttpRequest, program: Program) -> ProgramPanel:
@@ -15,15 +25,39 @@ def program_cohorts(request: HttpRequest, program: Program) -> ProgramPanel:
     )
 
 
+def _member_html(user) -> str:
+    """The participant's part of the panel (next live session, programs and progress),
+    rendered without the request and kept until anything it shows changes: the key holds
+    `member_fingerprint`, the curriculum's version (titles), the language and time zone."""
+
+    def build() -> str:
+        enrollments = selectors.member_enrollments(user=user)
+        context = {
+            "enrollments": enrollments,
+            "next_session": selectors.next_session_of(enrollments),
+        }
+        return render_to_string(f"{DASHBOARD}#member", {"panel": context})
+
+    fingerprint = hashlib.sha256(repr(selectors.member_fingerprint(user=user)).encode())
+    key = (
+        f"member:{user.pk}:{fingerprint.hexdigest()[:24]}:"
+        f"{get_language()}:{timezone.get_current_timezone_name()}"
+    )
+    return fragments.cached(CURRICULUM, key, build)
+
+
 def my_cohorts(request: HttpRequest) -> Panel | None:
     if not request.user.is_authenticated:
         return None
-    return Panel(
-        template="cohorts/components/dashboard_cohorts.html",
-        context={
-            "enrollments": selectors.member_enrollments(user=request.user),
-            "next_session": selectors.next_session_for(user=request.user),
-            "facilitated": selectors.facilitated_cohorts(user=request.user),
-        },
-        order=10,
-    )
+    context = {
+        # Seats change with other people's enrollments: read on every request.
+        "facilitated": selectors.facilitated_cohorts(user=request.user)
+        if request_roles(request).is_facilitator
+        else [],
+    }
+    if fragments.enabled():
+        context["member_html"] = _member_html(request.user)
+    else:
+        context["enrollments"] = selectors.member_enrollments(user=request.user)
+        context["next_session"] = selectors.next_session_of(context["enrollments"])
+    return Panel(template=DASHBOARD, context=context, order=10)

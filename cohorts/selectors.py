@@ -1,15 +1,28 @@
 """Reads composed for cohort pages, each a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from academy.models import User
 from cohorts.models import Announcement, Attendance, Cohort, Enrollment, LessonProgress, Session
 from cohorts.policy import AttendanceSummary, PolicyStatus
+from modules import selectors as curriculum
 from modules.models import Lesson, Module, Program
 
 
@@ -106,77 +119,122 @@ def facilitated_cohorts(*, user: User) -> list[Cohort]:
     )
 
 
+@dataclass(frozen=True)
+class NextSession:
+    """A cohort's next live session, as the dashboard shows it."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    online_url: str
+    location: str
+    cohort: Cohort
+
+
 def member_enrollments(*, user: User) -> list[Enrollment]:
-    """A participant's current and past places, with each cohort's next session time, their
-    share of required lessons done and the next lesson to do (a fixed number of queries)."""
-    required = Lesson.objects.filter(
-        module__program=OuterRef("cohort__program"), required=True, module__required=True
-    )
-    done = LessonProgress.objects.filter(enrollment=OuterRef("pk"), completed_at__isnull=False)
-    # Inside the lesson subqueries the enrollment is two levels out.
-    done_by_outer = LessonProgress.objects.filter(
-        enrollment=OuterRef(OuterRef("pk")), completed_at__isnull=False
-    ).values("lesson")
+    """A participant's current and past places, each with its cohort's next live session
+    (`next_session`, `next_session_at`), their share of required lessons done (`percent`) and
+    the next lesson to do: one query, plus the programs' lessons (from the fragments cache)."""
+    upcoming = Session.objects.filter(
+        cohort=OuterRef("cohort"), cancelled_at__isnull=True, ends_at__gt=timezone.now()
+    ).order_by("starts_at")
     enrollments = list(
         Enrollment.objects.filter(user=user)
         .exclude(status__in=[Enrollment.Status.DECLINED])
         .select_related("cohort__program")
+        .only(
+            "status",
+            "cohort",
+            "cohort__program",
+            "cohort__name",
+            "cohort__slug",
+            "cohort__starts_on",
+            "cohort__program__title",
+        )
         .annotate(
-            next_session_at=Subquery(
-                Session.objects.filter(
-                    cohort=OuterRef("cohort"), cancelled_at__isnull=True, ends_at__gt=timezone.now()
-                )
-                .order_by("starts_at")
-                .values("starts_at")[:1]
-            ),
-            required_total=Coalesce(
-                Subquery(
-                    required.order_by()
-                    .values("module__program")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
-            ),
-            required_done=Coalesce(
-                Subquery(
-                    done.filter(lesson__required=True, lesson__module__required=True)
-                    .order_by()
-                    .values("enrollment")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
-            ),
-            next_lesson_id=Subquery(
-                Lesson.objects.filter(module__program=OuterRef("cohort__program"))
-                .exclude(pk__in=done_by_outer)
-                .order_by("module__position", "position")
-                .values("pk")[:1]
-            ),
-            next_lesson_title=Subquery(
-                Lesson.objects.filter(module__program=OuterRef("cohort__program"))
-                .exclude(pk__in=done_by_outer)
-                .order_by("module__position", "position")
-                .values("title")[:1]
+            **{
+                f"next_session_{name}": Subquery(upcoming.values(name)[:1])
+                for name in ("title", "starts_at", "ends_at", "online_url", "location")
+            },
+            done_lessons=Subquery(
+                LessonProgress.objects.filter(enrollment=OuterRef("pk"), completed_at__isnull=False)
+                .order_by()
+                .values("enrollment")
+                .annotate(ids=StringAgg(Cast("lesson_id", CharField()), Value(",")))
+                .values("ids")
             ),
         )
         .order_by("-cohort__starts_on")
     )
+    steps = curriculum.program_steps({e.cohort.program_id for e in enrollments})
     for e in enrollments:
+        e.next_session_at = e.next_session_starts_at
+        e.next_session = (
+            NextSession(
+                title=e.next_session_title,
+                starts_at=e.next_session_starts_at,
+                ends_at=e.next_session_ends_at,
+                online_url=e.next_session_online_url,
+                location=e.next_session_location,
+                cohort=e.cohort,
+            )
+            if e.next_session_starts_at
+            else None
+        )
+        done = {int(pk) for pk in (e.done_lessons or "").split(",") if pk}
+        program = steps.get(e.cohort.program_id, [])
+        required = [step.pk for step in program if step.counts]
+        e.required_total, e.required_done = len(required), len(done.intersection(required))
         e.percent = round(100 * e.required_done / e.required_total) if e.required_total else 0
+        following = next((step for step in program if step.pk not in done), None)
+        e.next_lesson_id = following.pk if following else None
+        e.next_lesson_title = following.title if following else None
     return enrollments
 
 
-def next_session_for(*, user: User) -> Session | None:
-    return (
-        Session.objects.upcoming()
-        .filter(
-            cohort__enrollments__user=user, cohort__enrollments__status=Enrollment.Status.ENROLLED
-        )
-        .select_related("cohort")
-        .first()
+# Tables are the models' own names, formatted in once; every value is a parameter. Counts
+# (completed lessons, sessions and their iCalendar sequence) catch what a clock could miss.
+MEMBER_FINGERPRINT_SQL = """
+    SELECT COUNT(*), MAX(updated_at),
+      (SELECT COUNT(completed_at) || '/' || MAX(updated_at) FROM {progress}
+        WHERE enrollment_id IN (SELECT id FROM {enrollment} WHERE user_id = %(user)s)),
+      (SELECT MAX(updated_at) FROM {cohort}
+        WHERE id IN (SELECT cohort_id FROM {enrollment} WHERE user_id = %(user)s)),
+      (SELECT COUNT(*) || '/' || SUM(sequence) || '/' || MAX(updated_at) FROM {session}
+        WHERE cohort_id IN (SELECT cohort_id FROM {enrollment} WHERE user_id = %(user)s)),
+      (SELECT MIN(ends_at) FROM {session}
+        WHERE cancelled_at IS NULL AND ends_at > %(now)s
+          AND cohort_id IN (SELECT cohort_id FROM {enrollment} WHERE user_id = %(user)s))
+    FROM {enrollment} WHERE user_id = %(user)s
+"""
+
+
+def member_fingerprint(*, user: User, now: datetime | None = None) -> tuple:
+    """Changes whenever what `member_enrollments` shows for this person may have: one of their
+    enrollments, their progress, their cohorts or those cohorts' sessions was saved, or one of
+    those sessions ended (the next one is another then). The curriculum's titles are not in
+    it. One query; the dashboard keeps its rendered panel under it."""
+    sql = MEMBER_FINGERPRINT_SQL.format(
+        enrollment=Enrollment._meta.db_table,
+        progress=LessonProgress._meta.db_table,
+        cohort=Cohort._meta.db_table,
+        session=Session._meta.db_table,
     )
+    with connection.cursor() as cursor:
+        now = connection.ops.adapt_datetimefield_value(now or timezone.now())
+        cursor.execute(sql, {"user": user.pk, "now": now})
+        return tuple(cursor.fetchone())
+
+
+def next_session_of(enrollments: list[Enrollment]) -> NextSession | None:
+    """The first upcoming live session of the cohorts someone is enrolled in (from
+    `member_enrollments`)."""
+    sessions = [
+        e.next_session
+        for e in enrollments
+        if e.status == Enrollment.Status.ENROLLED and e.next_session is not None
+    ]
+    return min(sessions, key=lambda s: s.starts_at, default=None)
 
 
 def staff_cohorts(*, program: str = "", status: str = "", chapter: str = "", page: int = 1) -> Page:
@@ -289,19 +347,10 @@ class LearnerOutline:
 
 
 def learner_outline(*, enrollment: Enrollment) -> LearnerOutline:
-    """Modules and lessons with this person's progress and locks: three queries."""
-    modules = list(
-        Module.objects.filter(program_id=enrollment.cohort.program_id)
-        .order_by("position")
-        .prefetch_related(
-            Prefetch(
-                "lessons",
-                queryset=Lesson.objects.order_by("position").defer(
-                    "body", "body_html", "transcript"
-                ),
-            )
-        )
-    )
+    """Modules and lessons with this person's progress and locks: three queries (one when
+    the fragments cache has the program's outline)."""
+    program_id = enrollment.cohort.program_id
+    modules = curriculum.program_outlines([program_id])[program_id]
     progress = {p.lesson_id: p for p in LessonProgress.objects.filter(enrollment=enrollment)}
     sequential = enrollment.cohort.sequential
     outline, blocked = [], False

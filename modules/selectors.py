@@ -1,11 +1,13 @@
 """Reads composed for curriculum pages: a fixed number of queries whatever the size."""
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
+from academy import fragments
 from academy.validators import without_control_characters
 from modules.models import IssueArea, Lesson, Module, Program
 
@@ -146,6 +148,76 @@ def program_page(*, slug: str, include_unpublished: bool = False) -> Program:
         raise Program.DoesNotExist
     _add_outline_totals(program)
     return program
+
+
+# What a learner's outline leaves out: the long texts, read with the one lesson on its page.
+LEARNER_DEFERRED = ("body", "body_html", "transcript")
+
+
+def program_outlines(program_ids: Iterable[int]) -> dict[int, list[Module]]:
+    """Each program's modules in order, each with its lessons in order (without their long
+    texts): two queries for any number of programs, none when the fragments cache has them."""
+
+    def build(keys: list[str]) -> dict[str, list[Module]]:
+        outlines: dict[int, list[Module]] = {int(key.removeprefix("outline:")): [] for key in keys}
+        modules = (
+            Module.objects.filter(program_id__in=list(outlines))
+            .order_by("position")
+            .prefetch_related(
+                Prefetch(
+                    "lessons",
+                    queryset=Lesson.objects.order_by("position").defer(*LEARNER_DEFERRED),
+                )
+            )
+        )
+        for module in modules:
+            outlines[module.program_id].append(module)
+        return {f"outline:{pk}": modules for pk, modules in outlines.items()}
+
+    found = fragments.cached_many(CURRICULUM, [f"outline:{pk}" for pk in program_ids], build)
+    return {int(key.removeprefix("outline:")): modules for key, modules in found.items()}
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    """A lesson as a step of its program: what progress summaries need of it."""
+
+    pk: int
+    title: str
+    counts: bool  # required, in a required module: the completion policy counts it
+
+
+def program_steps(program_ids: Iterable[int]) -> dict[int, list[LessonStep]]:
+    """Each program's lessons in order: one query for any number of programs, none when the
+    fragments cache has them."""
+
+    def build(keys: list[str]) -> dict[str, list[LessonStep]]:
+        steps: dict[int, list[LessonStep]] = {int(key.removeprefix("steps:")): [] for key in keys}
+        rows = (
+            Lesson.objects.filter(module__program_id__in=list(steps))
+            .order_by("module__position", "position")
+            .values_list("module__program_id", "pk", "title", "required", "module__required")
+        )
+        for program_id, pk, title, required, module_required in rows:
+            steps[program_id].append(LessonStep(pk, title, required and module_required))
+        return {f"steps:{pk}": program_steps for pk, program_steps in steps.items()}
+
+    found = fragments.cached_many(CURRICULUM, [f"steps:{pk}" for pk in program_ids], build)
+    return {int(key.removeprefix("steps:")): steps for key, steps in found.items()}
+
+
+def lesson_for_learner(*, pk: int) -> Lesson | None:
+    """A lesson with its module (and a knowledge check's questions and answers), or None."""
+
+    def build(keys: list[str]) -> dict[str, Lesson]:
+        lesson = Lesson.objects.select_related("module").filter(pk=pk).first()
+        if lesson is None:
+            return {}
+        if lesson.kind == Lesson.Kind.KNOWLEDGE_CHECK:
+            prefetch_related_objects([lesson], "questions__choices")
+        return {keys[0]: lesson}
+
+    return fragments.cached_many(CURRICULUM, [f"lesson:{pk}"], build).get(f"lesson:{pk}")
 
 
 def without_outline(program: Program) -> Program:
