@@ -1,12 +1,14 @@
 """Cached reads and rendered fragments, made stale by the writes that change them.
 
 Shared data behind pages is grouped in *namespaces* (the curriculum, say). Each namespace has a
-version in the fragments cache, and entries are stored under keys that contain it. A service that
-changes the data of a namespace calls `changed(namespace)`: every entry built from the old data is
-unreachable at once (and expires on its own), so nothing has to know which entries exist.
+version in the fragments cache, and every entry is kept with the version it was built under. A
+service that changes the data of a namespace calls `changed(namespace)`: every entry built from
+the old data is stale at once, so nothing has to know which entries exist. A read fetches the
+version and the entries in one round trip.
 
-Only shared data goes here, never anything that depends on who is asking: fragments are rendered
-without a request (no user, no CSRF token, no nonce in their context).
+Only shared data goes into namespaces, never anything that depends on who is asking: fragments
+are rendered without a request (no user, no CSRF token, no nonce in their context). Per-person
+entries (`remembered`) have keys of their own that say whose they are.
 
 The fragments cache is Redis when REDIS_URL is set (settings.CACHES["fragments"]). Without it,
 it is a DummyCache: a read from the database cache would cost a query of its own, so then
@@ -23,6 +25,9 @@ from django.db import transaction
 ALIAS = "fragments"
 # Data changed outside the services (a seed, an import, a shell) shows within this time.
 TIMEOUT = 60 * 60
+# In every key. Bump it when the shape of something kept changes, so that processes of the
+# previous release (during a rolling deploy) and their entries never meet the new code.
+FORMAT = 2
 
 _MISSING = object()
 
@@ -36,17 +41,15 @@ def enabled() -> bool:
 
 
 def _version_key(namespace: str) -> str:
-    return f"version:{namespace}"
+    return f"{FORMAT}:version:{namespace}"
 
 
-def version(namespace: str) -> str:
+def _new_version(namespace: str) -> str:
+    """A version for a namespace that has none (first use, or evicted): entries kept under an
+    earlier one are stale."""
     cache = _cache()
-    key = _version_key(namespace)
-    current = cache.get(key)
-    if current is None:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        current = cache.get(key)  # another process may have added its own first
-    return current
+    cache.add(_version_key(namespace), uuid.uuid4().hex, timeout=None)
+    return cache.get(_version_key(namespace))  # another process may have added its own first
 
 
 def changed(namespace: str) -> None:
@@ -62,15 +65,50 @@ def changed(namespace: str) -> None:
     transaction.on_commit(bump)
 
 
+def cached_many[T](
+    namespace: str, keys: Iterable[str], build: Callable[[list[str]], dict[str, T]]
+) -> dict[str, T]:
+    """{key: value} for `keys`, building the missing or stale ones with one call of
+    `build(missing)`. Keys that `build` leaves out are not cached (nor in the answer)."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return {}
+    if not enabled():
+        return build(keys)
+    cache = _cache()
+    prefix = f"{FORMAT}:{namespace}:"
+    found = cache.get_many([_version_key(namespace), *(prefix + key for key in keys)])
+    current = found.get(_version_key(namespace)) or _new_version(namespace)
+    values = {}
+    for key in keys:
+        entry = found.get(prefix + key)
+        if entry is not None and entry[0] == current:
+            values[key] = entry[1]
+    missing = [key for key in keys if key not in values]
+    if missing:
+        built = build(missing)
+        # Built after reading `current`: if a write bumped it meanwhile, these are stale already.
+        cache.set_many(
+            {prefix + key: (current, value) for key, value in built.items()}, timeout=TIMEOUT
+        )
+        values.update(built)
+    return values
+
+
+def cached[T](namespace: str, key: str, build: Callable[[], T]) -> T:
+    """One entry; `build()` raising (a 404, say) caches nothing."""
+    return cached_many(namespace, [key], lambda _missing: {key: build()})[key]
+
+
 def remembered[T](key: str, build: Callable[[], T]) -> T:
     """An entry of its own, outside any namespace: `forget(key)` makes it stale."""
     if not enabled():
         return build()
     cache = _cache()
-    value = cache.get(key, _MISSING)
+    value = cache.get(f"{FORMAT}:{key}", _MISSING)
     if value is _MISSING:
         value = build()
-        cache.set(key, value, timeout=TIMEOUT)
+        cache.set(f"{FORMAT}:{key}", value, timeout=TIMEOUT)
     return value
 
 
@@ -78,7 +116,7 @@ def forget(keys: Iterable[str]) -> None:
     """Drop entries made with `remembered`: now, and again once the transaction commits."""
     if not enabled():
         return
-    keys = list(keys)
+    keys = [f"{FORMAT}:{key}" for key in keys]
     if not keys:
         return
 
@@ -87,30 +125,3 @@ def forget(keys: Iterable[str]) -> None:
 
     drop()
     transaction.on_commit(drop)
-
-
-def cached_many[T](
-    namespace: str, keys: Iterable[str], build: Callable[[list[str]], dict[str, T]]
-) -> dict[str, T]:
-    """{key: value} for `keys`, building the missing ones with one call of `build(missing)`.
-    Keys that `build` leaves out are not cached (and are missing from the answer)."""
-    keys = list(dict.fromkeys(keys))
-    if not keys:
-        return {}
-    if not enabled():
-        return build(keys)
-    cache = _cache()
-    prefix = f"{namespace}:{version(namespace)}:"
-    found = cache.get_many([prefix + key for key in keys])
-    values = {key: found[prefix + key] for key in keys if prefix + key in found}
-    missing = [key for key in keys if key not in values]
-    if missing:
-        built = build(missing)
-        cache.set_many({prefix + key: value for key, value in built.items()}, timeout=TIMEOUT)
-        values.update(built)
-    return values
-
-
-def cached[T](namespace: str, key: str, build: Callable[[], T]) -> T:
-    """One entry; `build()` raising (a 404, say) caches nothing."""
-    return cached_many(namespace, [key], lambda _missing: {key: build()})[key]

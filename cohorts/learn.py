@@ -9,6 +9,7 @@ change of progress announces itself with the client event "progress-changed", on
 progress bars (and, where they depend on it, the status and the pager) fetch themselves again.
 """
 
+import hashlib
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -16,12 +17,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from academy import fragments
 from academy.htmx import HtmxHttpRequest, see_other, targets
 from cohorts import selectors, services
 from cohorts.models import Enrollment
@@ -43,7 +47,14 @@ REGIONS = {
 }
 
 
-def _enrollment(request: HtmxHttpRequest, slug: str) -> Enrollment:
+def _enrollment(request: HtmxHttpRequest, slug: str, *, reading: bool = False) -> Enrollment:
+    """The person's seat. `reading`: for a page that only reads, with its progress, from the
+    fragments cache when it has them (selectors.member_seat)."""
+    if reading and fragments.enabled():
+        enrollment = selectors.member_seat(user=request.user, slug=slug)
+        if enrollment is None:
+            raise Http404
+        return enrollment
     return get_object_or_404(
         Enrollment.objects.select_related("cohort__program"),
         cohort__slug=slug,
@@ -157,17 +168,55 @@ def outline(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _progress_html(context: dict) -> str:
+    """The progress bars and the module's lesson list beside a lesson, rendered once for each
+    state they can show (no request: nothing in them is anyone's own). The key holds all the
+    partial reads besides the curriculum (whose version the namespace holds)."""
+    outline, module_item, up_next = (
+        context["outline"],
+        context["module_item"],
+        context["next_available"],
+    )
+    state = (
+        context["cohort"].slug,
+        context["lesson"].pk,
+        context["module_number"],
+        outline.percent,
+        module_item.percent,
+        up_next.lesson.pk if up_next else None,
+        [
+            (item.lesson.pk, item.done, item.unlocked, item.progress and item.progress.score)
+            for item in module_item.lessons
+        ],
+    )
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()[:24]
+    return fragments.cached(
+        curriculum.CURRICULUM,
+        f"lesson-progress:{get_language()}:{digest}",
+        lambda: render_to_string(f"{PAGE}#progress", context),
+    )
+
+
+def _reading_context(enrollment: Enrollment, lesson: Lesson) -> dict:
+    context = _lesson_context(enrollment, lesson)
+    if fragments.enabled():
+        context["progress_html"] = _progress_html(context)
+    return context
+
+
 @require_GET
 @login_required
 @vary_on_headers("HX-Request", "HX-Target")
 def lesson(request: HtmxHttpRequest, slug: str, lesson_pk: int) -> HttpResponse:
     """One lesson in the cohort's context, or the region of it that HTMX asks for
     ("Try again" fetches a fresh quiz; status and pager refresh on progress-changed)."""
-    enrollment = _enrollment(request, slug)
+    enrollment = _enrollment(request, slug, reading=True)
     lesson = _lesson(enrollment, lesson_pk)
-    context = _lesson_context(enrollment, lesson)
+    context = _reading_context(enrollment, lesson)
     for element_id, partial in REGIONS.items():
         if targets(request, element_id):
+            if partial == "progress" and context.get("progress_html"):
+                return HttpResponse(context["progress_html"])
             return render(request, f"{PAGE}#{partial}", context)
     return render(request, PAGE, context)
 
@@ -176,9 +225,11 @@ def lesson(request: HtmxHttpRequest, slug: str, lesson_pk: int) -> HttpResponse:
 @login_required
 def progress_bars(request: HtmxHttpRequest, slug: str, lesson_pk: int) -> HttpResponse:
     """The overall and module bars (and the module's lesson list) beside a lesson."""
-    enrollment = _enrollment(request, slug)
-    lesson = _lesson(enrollment, lesson_pk)
-    return render(request, f"{PAGE}#progress", _lesson_context(enrollment, lesson))
+    enrollment = _enrollment(request, slug, reading=True)
+    context = _reading_context(enrollment, _lesson(enrollment, lesson_pk))
+    if context.get("progress_html"):
+        return HttpResponse(context["progress_html"])
+    return render(request, f"{PAGE}#progress", context)
 
 
 # --- Writes -------------------------------------------------------------------------------

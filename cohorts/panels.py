@@ -1,7 +1,5 @@
 """Panels this app contributes to pages of upstream apps (registered in apps.py)."""
 
-import hashlib
-
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -38,9 +36,8 @@ def _member_html(user) -> str:
         }
         return render_to_string(f"{DASHBOARD}#member", {"panel": context})
 
-    fingerprint = hashlib.sha256(repr(selectors.member_fingerprint(user=user)).encode())
     key = (
-        f"member:{user.pk}:{fingerprint.hexdigest()[:24]}:"
+        f"member:{user.pk}:{selectors.member_digest(user)}:"
         f"{get_language()}:{timezone.get_current_timezone_name()}"
     )
     return fragments.cached(CURRICULUM, key, build)

@@ -207,12 +207,7 @@ class Lesson(models.Model):
 
     @property
     def kind_label(self) -> str:
-        """What get_kind_display() gives, without its cost: Django rebuilds and translates
-        every choice on each call, which adds up over an outline of sixty lessons."""
-        try:
-            return self.Kind(self.kind).label
-        except ValueError:
-            return self.kind
+        return lesson_kind_label(self.kind)
 
     @property
     def video_embed_url(self) -> str:
@@ -222,6 +217,15 @@ class Lesson(models.Model):
     @property
     def video_host(self) -> str:
         return urlparse(self.video_url).hostname or ""
+
+
+def lesson_kind_label(kind: str) -> str:
+    """What get_kind_display() gives, without its cost: Django rebuilds and translates every
+    choice on each call, which adds up over an outline of sixty lessons."""
+    try:
+        return Lesson.Kind(kind).label
+    except ValueError:
+        return kind
 
 
 def video_embed_url(url: str) -> str:

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_obje
 
 from academy import fragments
 from academy.validators import without_control_characters
-from modules.models import IssueArea, Lesson, Module, Program
+from modules.models import IssueArea, Lesson, Module, Program, lesson_kind_label
 
 # The fragments namespace (academy.fragments) of everything built from the curriculum: every
 # service in modules.services makes it stale.
@@ -150,28 +150,53 @@ def program_page(*, slug: str, include_unpublished: bool = False) -> Program:
     return program
 
 
-# What a learner's outline leaves out: the long texts, read with the one lesson on its page.
-LEARNER_DEFERRED = ("body", "body_html", "transcript")
+@dataclass(frozen=True)
+class LessonSummary:
+    """A lesson in a learner's outline: what the outline, the lesson list and the pager show
+    (the lesson itself is read with `lesson_for_learner`)."""
+
+    pk: int
+    title: str
+    kind: str
+    required: bool
+    estimated_minutes: int
+
+    @property
+    def kind_label(self) -> str:
+        return lesson_kind_label(self.kind)
 
 
-def program_outlines(program_ids: Iterable[int]) -> dict[int, list[Module]]:
-    """Each program's modules in order, each with its lessons in order (without their long
-    texts): two queries for any number of programs, none when the fragments cache has them."""
+@dataclass(frozen=True)
+class ModuleSummary:
+    pk: int
+    title: str
+    required: bool
+    lessons: tuple[LessonSummary, ...]
 
-    def build(keys: list[str]) -> dict[str, list[Module]]:
-        outlines: dict[int, list[Module]] = {int(key.removeprefix("outline:")): [] for key in keys}
-        modules = (
-            Module.objects.filter(program_id__in=list(outlines))
+
+def program_outlines(program_ids: Iterable[int]) -> dict[int, list[ModuleSummary]]:
+    """Each program's modules in order, each with its lessons in order (plain values, cheap
+    to keep): two queries for any number of programs, none when the fragments cache has them."""
+
+    def build(keys: list[str]) -> dict[str, list[ModuleSummary]]:
+        ids = [int(key.removeprefix("outline:")) for key in keys]
+        lessons: dict[int, list[LessonSummary]] = {}
+        rows = (
+            Lesson.objects.filter(module__program_id__in=ids)
             .order_by("position")
-            .prefetch_related(
-                Prefetch(
-                    "lessons",
-                    queryset=Lesson.objects.order_by("position").defer(*LEARNER_DEFERRED),
-                )
-            )
+            .values_list("module_id", "pk", "title", "kind", "required", "estimated_minutes")
         )
-        for module in modules:
-            outlines[module.program_id].append(module)
+        for module_id, *fields in rows:
+            lessons.setdefault(module_id, []).append(LessonSummary(*fields))
+        outlines: dict[int, list[ModuleSummary]] = {pk: [] for pk in ids}
+        modules = (
+            Module.objects.filter(program_id__in=ids)
+            .order_by("position")
+            .values_list("program_id", "pk", "title", "required")
+        )
+        for program_id, pk, title, required in modules:
+            module = ModuleSummary(pk, title, required, tuple(lessons.get(pk, ())))
+            outlines[program_id].append(module)
         return {f"outline:{pk}": modules for pk, modules in outlines.items()}
 
     found = fragments.cached_many(CURRICULUM, [f"outline:{pk}" for pk in program_ids], build)

@@ -116,17 +116,27 @@ def test_the_certificates_card_follows_issue_and_revoke(client, world, staff):
     assertContains(client.get(HOME), "Revoked")
 
 
-def test_the_lesson_page_reads_the_seat_and_the_progress(client, world, django_assert_num_queries):
+def test_the_lesson_page_reads_a_fingerprint_and_the_user(client, world, django_assert_num_queries):
     cohort, enrollment, lessons = world
     url = reverse("cohorts:lesson", args=[cohort.slug, lessons[1].pk])
     client.force_login(enrollment.user)
     client.get(url)
-    with django_assert_num_queries(4):  # session, user, the seat, the progress
+    # session (Redis in production), user, the fingerprint; seat, progress and lesson cached.
+    with django_assert_num_queries(3):
         response = client.get(url)
     assertContains(response, lessons[1].title)
+    assertContains(response, "Mark complete")
+
+    services.lesson_complete(enrollment=enrollment, lesson=lessons[1])
+    assertContains(client.get(url), "✓ Completed")
+    bars = reverse("cohorts:progress_bars", args=[cohort.slug, lessons[1].pk])
+    assertContains(client.get(bars), 'value="25"')
     curriculum.lesson_update(lesson=lessons[1], data={"body": "Land held **in trust**."})
     assertContains(client.get(url), "<strong>in trust</strong>")
     other = make_cohort()
     assert (
         client.get(reverse("cohorts:lesson", args=[other.slug, lessons[1].pk])).status_code == 404
     )
+
+    services.enrollment_withdraw(enrollment=enrollment, actor=enrollment.user)
+    assert client.get(url).status_code == 404
