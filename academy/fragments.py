@@ -25,6 +25,9 @@ from django.db import transaction
 ALIAS = "fragments"
 # Data changed outside the services (a seed, an import, a shell) shows within this time.
 TIMEOUT = 60 * 60
+# A version lasts this long after the last change; then the namespace starts again from a new
+# one (its entries are rebuilt once, which is safe), so per-person versions do not pile up.
+VERSION_TIMEOUT = 60 * 60 * 24 * 7
 # In every key. Bump it when the shape of something kept changes, so that processes of the
 # previous release (during a rolling deploy) and their entries never meet the new code.
 FORMAT = 2
@@ -48,7 +51,7 @@ def _new_version(namespace: str) -> str:
     """A version for a namespace that has none (first use, or evicted): entries kept under an
     earlier one are stale."""
     cache = _cache()
-    cache.add(_version_key(namespace), uuid.uuid4().hex, timeout=None)
+    cache.add(_version_key(namespace), uuid.uuid4().hex, timeout=VERSION_TIMEOUT)
     return cache.get(_version_key(namespace))  # another process may have added its own first
 
 
@@ -59,7 +62,7 @@ def changed(namespace: str) -> None:
         return
 
     def bump() -> None:
-        _cache().set(_version_key(namespace), uuid.uuid4().hex, timeout=None)
+        _cache().set(_version_key(namespace), uuid.uuid4().hex, timeout=VERSION_TIMEOUT)
 
     bump()
     transaction.on_commit(bump)
