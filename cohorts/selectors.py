@@ -216,8 +216,7 @@ def member_fingerprint(*, user: User, now: datetime | None = None) -> tuple:
     """Changes whenever this person's own data may have: one of their enrollments (which
     seats they hold, exactly), their progress, their cohorts or those cohorts' sessions was
     saved, or one of those sessions ended (the next one is another then). The curriculum is
-    not in it. One query; the dashboard's panel and the lesson player's seats are kept under
-    it (`member_seat`)."""
+    not in it. One query; the dashboard keeps its panel under it."""
     sql = MEMBER_FINGERPRINT_SQL.format(
         enrollment=Enrollment._meta.db_table,
         progress=LessonProgress._meta.db_table,
@@ -230,16 +229,43 @@ def member_fingerprint(*, user: User, now: datetime | None = None) -> tuple:
         return tuple(cursor.fetchall())
 
 
+SEAT_FINGERPRINT_SQL = """
+    SELECT e.id, e.status, e.updated_at, c.updated_at,
+      (SELECT COUNT(completed_at) || '/' || MAX(updated_at) FROM {progress}
+        WHERE enrollment_id = e.id)
+    FROM {enrollment} e JOIN {cohort} c ON c.id = e.cohort_id
+    WHERE e.user_id = %(user)s AND c.slug = %(slug)s
+"""
+
+
+def seat_fingerprint(*, user: User, slug: str) -> tuple:
+    """`member_fingerprint` for one cohort, without its sessions: what the lesson player
+    reads of a seat (its status, cohort and progress). One query."""
+    sql = SEAT_FINGERPRINT_SQL.format(
+        enrollment=Enrollment._meta.db_table,
+        progress=LessonProgress._meta.db_table,
+        cohort=Cohort._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"user": user.pk, "slug": slug})
+        return tuple(cursor.fetchall())
+
+
+def _digest(fingerprint: tuple) -> str:
+    return hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:24]
+
+
 def member_digest(user: User) -> str:
     """`member_fingerprint` as a short key."""
-    return hashlib.sha256(repr(member_fingerprint(user=user)).encode()).hexdigest()[:24]
+    return _digest(member_fingerprint(user=user))
 
 
 def member_seat(*, user: User, slug: str) -> Enrollment | None:
-    """This person's seat (enrolled or completed) in the cohort, with its cohort, program and
-    progress rows (`progress_rows`), or None. With the fragments cache, kept under
-    `member_fingerprint`: saving any of their enrollments, their cohorts or their progress
-    makes it stale, so a withdrawn seat is gone at once. For pages that only read."""
+    """This person's seat (enrolled or completed) in the cohort, with its cohort, program,
+    progress rows (`progress_rows`) and the program's outline (`program_outline`), or None.
+    With the fragments cache, kept under `seat_fingerprint` and the curriculum's version:
+    saving the enrollment, the cohort or the progress makes it stale, so a withdrawn seat is
+    gone at once. For pages that only read."""
 
     def build() -> Enrollment | None:
         enrollment = (
@@ -249,11 +275,14 @@ def member_seat(*, user: User, slug: str) -> Enrollment | None:
         )
         if enrollment is not None:
             enrollment.progress_rows = list(LessonProgress.objects.filter(enrollment=enrollment))
+            program_id = enrollment.cohort.program_id
+            enrollment.program_outline = curriculum.program_outlines([program_id])[program_id]
         return enrollment
 
     if not fragments.enabled():
         return build()
-    return fragments.remembered(f"seat:{user.pk}:{slug}:{member_digest(user)}", build)
+    key = f"seat:{user.pk}:{slug}:{_digest(seat_fingerprint(user=user, slug=slug))}"
+    return fragments.cached(curriculum.CURRICULUM, key, build)
 
 
 def next_session_of(enrollments: list[Enrollment]) -> NextSession | None:
@@ -386,8 +415,10 @@ def _progress(enrollment: Enrollment) -> list[LessonProgress]:
 def learner_outline(*, enrollment: Enrollment) -> LearnerOutline:
     """Modules and lessons with this person's progress and locks: three queries (none for
     the outline when the fragments cache has it, none for the progress of a `member_seat`)."""
-    program_id = enrollment.cohort.program_id
-    modules = curriculum.program_outlines([program_id])[program_id]
+    modules = getattr(enrollment, "program_outline", None)  # read with the seat
+    if modules is None:
+        program_id = enrollment.cohort.program_id
+        modules = curriculum.program_outlines([program_id])[program_id]
     progress = {p.lesson_id: p for p in _progress(enrollment)}
     sequential = enrollment.cohort.sequential
     outline, blocked = [], False
