@@ -202,10 +202,10 @@ MEMBER_FINGERPRINT_SQL = """
     SELECT e.id, e.status, e.updated_at, c.updated_at,
       (SELECT COUNT(completed_at) || '/' || MAX(updated_at) FROM {progress}
         WHERE enrollment_id = e.id),
-      (SELECT COUNT(*) || '/' || SUM(sequence) || '/' || MAX(updated_at) FROM {session}
-        WHERE cohort_id = e.cohort_id),
-      (SELECT MIN(ends_at) FROM {session}
-        WHERE cohort_id = e.cohort_id AND cancelled_at IS NULL AND ends_at > %(now)s)
+      (SELECT COUNT(*) || '/' || SUM(sequence) || '/' || MAX(updated_at) || '/' || COALESCE(
+          CAST(MIN(CASE WHEN cancelled_at IS NULL AND ends_at > %(now)s THEN ends_at END)
+            AS VARCHAR(40)), '-')
+        FROM {session} WHERE cohort_id = e.cohort_id)
     FROM {enrollment} e JOIN {cohort} c ON c.id = e.cohort_id
     WHERE e.user_id = %(user)s
     ORDER BY e.id

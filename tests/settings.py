@@ -22,3 +22,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Templates used only by tests (e.g. a program-page panel registered through modules.hooks).
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405
+# Query counts are asserted without the layers that only Redis turns on (sessions read from it,
+# the fragments cache), whatever REDIS_URL says; tests of those turn them on (fragment_cache).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    **CACHES,  # noqa: F405
+    "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}

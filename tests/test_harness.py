@@ -27,3 +27,11 @@ def test_ci_runs_on_postgresql():
         assert connection.vendor == "postgresql"
     else:
         assert connection.vendor in {"postgresql", "sqlite"}
+
+
+def test_the_redis_cache_keeps_one_client_per_pool():
+    from academy.cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/9", {})
+    # redis-py connects lazily: nothing here talks to a server.
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
