@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from academy import fragments
 from academy.models import User
 
 PROFILE_FIELDS = (
@@ -24,4 +25,5 @@ def user_update_profile(*, user: User, data: dict) -> User:
         setattr(user, field, data[field])
     user.full_clean(exclude=["password"])
     user.save(update_fields=fields)
+    fragments.changed("staff-report")  # its rates by state and by office
     return user

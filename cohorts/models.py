@@ -214,6 +214,8 @@ class Enrollment(models.Model):
                 fields=["cohort", "status", "waitlisted_at"], name="enrollment_cohort_status"
             ),
             models.Index(fields=["user", "status"], name="enrollment_user_status"),
+            # The staff report's cache key reads the latest change.
+            models.Index(fields=["updated_at"], name="enrollment_updated"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ rates by cohort, state and office type) come back from the database and the grid
 together in Python. The per-person completion numbers reuse `cohorts.policy`.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from academy import fragments
 from academy.choices import US_STATES, OfficeType
 from cohorts.models import Attendance, Cohort, Enrollment, LessonProgress, Session
 from cohorts.policy import AttendanceSummary, PolicyStatus
@@ -645,6 +647,40 @@ def _rates_by(*, program: str, status: str, now: datetime) -> dict[tuple[str, st
     return out
 
 
+# What the rates are computed from, in one cheap statement: every write that can change them
+# (an enrollment's status, a mark through attendance_recount, a session, a cohort) moves a
+# count or a latest time here, and so does the clock, through the sessions that have started.
+# Profile edits (state, office) make the "staff-report" namespace stale instead.
+FINGERPRINT_SQL = """
+SELECT (SELECT COUNT(*) FROM {enrollment}), (SELECT MAX(updated_at) FROM {enrollment}),
+    (SELECT COUNT(*) FROM {session} WHERE cancelled_at IS NULL AND starts_at <= %(now)s),
+    (SELECT COUNT(*) FROM {session}), (SELECT MAX(updated_at) FROM {session}),
+    (SELECT MAX(updated_at) FROM {cohort})
+"""
+
+
+def _rates_cached(*, program: str, status: str, now: datetime) -> dict[tuple[str, str], dict]:
+    """`_rates_by`, kept in the fragments cache (Redis) until its fingerprint moves."""
+    if not fragments.enabled():
+        return _rates_by(program=program, status=status, now=now)
+    from django.db import connection
+
+    sql = FINGERPRINT_SQL.format(
+        enrollment=Enrollment._meta.db_table,
+        session=Session._meta.db_table,
+        cohort=Cohort._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"now": now})
+        fingerprint = "|".join(str(value) for value in cursor.fetchone())
+    key = hashlib.sha256(f"{program}|{status}|{fingerprint}".encode()).hexdigest()
+    return fragments.cached(
+        "staff-report",
+        key,
+        lambda: _rates_by(program=program, status=status, now=now),
+    )
+
+
 def _rates(key, label, row: dict | None) -> Rates:
     row = row or {}
     return Rates(
@@ -688,7 +724,7 @@ def staff_report(*, program: str = "", status: str = "", now=None) -> StaffRepor
         cohorts = cohorts.filter(program__slug=program)
     if status:
         cohorts = cohorts.filter(status=status)
-    rates = _rates_by(program=program, status=status, now=now)
+    rates = _rates_cached(program=program, status=status, now=now)
     lines = []
     for c in cohorts.order_by("-starts_on", "name"):
         row = rates.get(("cohort", str(c.pk)), {})

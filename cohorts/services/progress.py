@@ -8,7 +8,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -255,8 +255,11 @@ def attendance_recount(enrollments: QuerySet[Enrollment]) -> int:
             Value(0),
         )
 
+    # updated_at too: the staff report's cached rates are keyed on the latest change.
     return enrollments.update(
-        attended_count=marks(*Attendance.ATTENDED), excused_count=marks(Attendance.Status.EXCUSED)
+        attended_count=marks(*Attendance.ATTENDED),
+        excused_count=marks(Attendance.Status.EXCUSED),
+        updated_at=Now(),
     )
 
 

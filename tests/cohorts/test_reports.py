@@ -621,6 +621,41 @@ def test_staff_report_attendance_ahead_and_cancelled(example, facilitator):
     assert reports.staff_report().totals.attendance_rate == 28
 
 
+def test_staff_report_rates_are_kept_until_what_they_count_changes(
+    example, facilitator, fragment_cache, django_assert_num_queries
+):
+    """With the fragments cache (Redis in production) the rates come from the cache while a
+    one-statement fingerprint is unchanged; every kind of change shows at once."""
+    from academy import services as people
+
+    def totals(now=None):
+        return reports.staff_report(now=now).totals
+
+    assert totals().attendance_rate == 47
+    # Programs, cohorts, the fingerprint: the rates themselves are not recomputed.
+    with django_assert_num_queries(3):
+        assert totals().attendance_rate == 47
+    # A mark (through the service that keeps the counts).
+    services.attendance_mark(
+        session=example.sessions[1], enrollment=example.ben, status=A.PRESENT, actor=facilitator
+    )
+    assert totals().attendance_rate == 56  # Ben now 2 of 4: (66.7 + 50 + 50) / 3
+    # A withdrawal.
+    services.enrollment_withdraw(enrollment=example.ben, actor=facilitator)
+    report = reports.staff_report()
+    # Dee, first on the waitlist, takes the seat with no session marked: (66.7 + 50 + 0) / 3
+    assert (report.totals.withdrawn, report.totals.attendance_rate) == (1, 39)
+    # A profile edit moves a person between states.
+    people.user_update_profile(user=example.ana.user, data={"state": "TX"})
+    states = {r.key: r for r in reports.staff_report().by_state}
+    assert "NY" not in states
+    assert states["TX"].counted == 2
+    # The clock: once the upcoming session has started it counts (unmarked: missed).
+    later = example.sessions[4].starts_at + timedelta(minutes=1)
+    assert totals().attendance_rate == 39
+    assert totals(now=later).attendance_rate == 30  # Ana 2 of 4, Cleo 2 of 5, Dee 0 of 5
+
+
 def test_staff_report_filters(client, staff, two_cohorts):
     a, b, _ = two_cohorts
     client.force_login(staff)

@@ -1,9 +1,11 @@
 import time
 
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from academy import fragments
 from academy.models import User
 from academy.scale import BENCH_STAFF, BIG_COHORT, PASSWORD, Size, seed_scale
 from cohorts.models import Cohort
@@ -43,6 +45,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         self.stdout.write(f"Seeding a scale academy (seed {seed})…")
         counts = seed_scale(seed, size, log=self.stdout.write)
+        # Rows written by COPY skip the services that keep cached fragments fresh, and ids of
+        # an earlier seed are reused: nothing cached before belongs to this data.
+        if fragments.enabled():
+            caches[fragments.ALIAS].clear()
         total = sum(counts.rows.values())
         self.stdout.write(
             self.style.SUCCESS(
