@@ -5,6 +5,7 @@ page of the same HTML size, a bare Django view, a minimal WeasyPrint document, o
 so the budgets hold on a fast laptop and a slow CI box alike.
 """
 
+import gc
 import json
 import os
 import platform
@@ -325,9 +326,16 @@ def measure_throughput(seconds: int, log) -> dict:
         }
         for url, c in targets.values():  # warm every worker
             _wrk(url, 2, c)
+        # Three rounds through every URL, the median of each kept: a page and its reference
+        # are measured minutes apart otherwise, and background work lands on one of them.
+        rounds: dict[str, list[dict]] = {name: [] for name in targets}
+        for _ in range(3):
+            for name, (url, c) in targets.items():
+                rounds[name].append(_wrk(url, max(seconds // 3, 2), c))
         results = {}
-        for name, (url, c) in targets.items():
-            results[name] = _wrk(url, seconds, c)
+        for name, runs in rounds.items():
+            runs.sort(key=lambda run: run["requests_per_second"])
+            results[name] = runs[len(runs) // 2]
             log(f"  {name:<24} {results[name]['requests_per_second']:>8.0f} req/s")
         for name, reference in (
             ("participant dashboard", "bare view, signed in"),
@@ -375,10 +383,17 @@ def measure_certificate(repeats: int, log) -> dict:
         weasyprint.HTML(string=MINIMAL_HTML).write_pdf()
 
     ours(), minimal()  # fonts loaded, caches warm
+    # A worker's heap is small; this process holds every page measured so far. Frozen, the
+    # garbage collector's passes (WeasyPrint allocates a great deal) skip it, as in a worker.
+    gc.collect()
+    gc.freeze()
     ours_ms, minimal_ms = [], []
-    for _ in range(repeats):
-        ours_ms.append(_timed(ours))
-        minimal_ms.append(_timed(minimal))
+    try:
+        for _ in range(repeats):
+            ours_ms.append(_timed(ours))
+            minimal_ms.append(_timed(minimal))
+    finally:
+        gc.unfreeze()
     result = {
         "certificate_median_ms": round(statistics.median(ours_ms), 1),
         "minimal_median_ms": round(statistics.median(minimal_ms), 1),
@@ -406,8 +421,10 @@ def measure_bulk(count: int, log) -> dict:
 
     from certificates.models import Certificate
 
+    # Two rounds, 1 then 2 workers each time, the best of each kept: a background job of the
+    # database (autovacuum after the inserts, say) can take a core for a few seconds.
     results = {}
-    for workers in (1, 2):
+    for workers in (1, 2, 1, 2):
         since = timezone.now()
         certificate_ids = scale.bulk_batch(count)
         pending = Certificate.objects.filter(pk__in=certificate_ids, rendered_at__isnull=True)
@@ -437,7 +454,8 @@ def measure_bulk(count: int, log) -> dict:
             enqueued_at__gte=since, task_path__endswith="render_certificate"
         ).aggregate(first=Min("started_at"), last=Max("finished_at"))
         seconds = (span["last"] - span["first"]).total_seconds()
-        results[f"{workers}_worker_seconds"] = round(seconds, 1)
+        key = f"{workers}_worker_seconds"
+        results[key] = round(min(seconds, results.get(key, seconds)), 1)
         log(f"  {count} certificates with {workers} worker(s): {seconds:.1f} s")
     results["speedup"] = round(results["1_worker_seconds"] / results["2_worker_seconds"], 2)
     results["checks"] = {
