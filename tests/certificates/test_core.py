@@ -1,11 +1,14 @@
 """Certificate issuing, rendering (real PDFs read back) and the audit trail."""
 
+import base64
 import io
 import re
 
 import pytest
+import segno
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from PIL import Image
 from pypdf import PdfReader
 
 from certificates import services, tasks
@@ -18,7 +21,7 @@ from certificates.models import (
     new_code,
     normalise_code,
 )
-from certificates.rendering import LocalFilesOnly, certificate_html, qr_svg, render_pdf
+from certificates.rendering import LocalFilesOnly, certificate_html, qr_png, render_pdf
 from cohorts import services as cohort_services
 from cohorts.models import Enrollment
 from tests.factories import UserFactory, completed_enrollment, make_cohort
@@ -83,14 +86,26 @@ def test_issue_renders_a_real_one_page_pdf_with_the_name_program_and_code(issued
 
 
 def test_qr_code_carries_the_verification_url():
-    svg = qr_svg("https://academy.example/verify/ABCD-EFGH-JKMN/")
-    assert svg.startswith("<svg")
-    assert "<path" in svg
+    """The PNG's modules, read back pixel by pixel, are the QR code of that URL."""
+    url = "https://academy.example/verify/ABCD-EFGH-JKMN/"
+    uri = qr_png(url)
+    assert uri.startswith("data:image/png;base64,")
+    image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("L")
+    expected = segno.make(url, error="m").matrix
+    size = len(expected)
+    assert image.size == (size * 10, size * 10)
+    read = [
+        tuple(int(image.getpixel((x * 10 + 5, y * 10 + 5)) < 128) for x in range(size))
+        for y in range(size)
+    ]
+    assert read == [tuple(row) for row in expected]
+    assert read != [tuple(row) for row in segno.make(url + "X", error="m").matrix]
 
 
 def test_certificate_html_has_the_qr_and_the_url(issued):
     html = certificate_html(certificate=issued, template=issued.template)
-    assert "<svg" in html
+    assert qr_png(issued.verify_url()) in html
+    assert f'alt="QR code linking to {issued.verify_url()}"' in html
     assert issued.verify_url() in html
 
 

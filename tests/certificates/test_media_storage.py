@@ -64,7 +64,7 @@ def test_logo_and_signature_from_the_storage_are_printed(bucket, staff, particip
 
     with certificate.pdf.open("rb") as handle:
         page = PdfReader(handle).pages[0]
-    assert len(page.images) == 2
+    assert len(page.images) == 3  # the logo, the signature and the QR code
 
 
 def test_download_streams_the_pdf_from_the_storage(client, issue, participant):
