@@ -398,11 +398,31 @@ def measure_certificate(repeats: int, log) -> dict:
         "certificate_median_ms": round(statistics.median(ours_ms), 1),
         "minimal_median_ms": round(statistics.median(minimal_ms), 1),
     }
-    result["ratio"] = round(result["certificate_median_ms"] / result["minimal_median_ms"], 2)
+    # The median of each pair's ratio: a pair is timed back to back, so a slow spell of the
+    # machine (a shared host's, say) slows both of it.
+    pairs = [o / m for o, m in zip(ours_ms, minimal_ms, strict=True)]
+    result["ratio"] = round(statistics.median(pairs), 2)
     result["checks"] = {
         f"one certificate ≤ {MAX_CERTIFICATE_RATIO:g}× minimal": result["ratio"]
         <= MAX_CERTIFICATE_RATIO
     }
+    log(
+        f"  one certificate {result['certificate_median_ms']} ms, minimal WeasyPrint "
+        f"{result['minimal_median_ms']} ms: ×{result['ratio']}"
+    )
+    return result
+
+
+def measure_certificate_apart(repeats: int, log) -> dict:
+    """`measure_certificate` in a process of its own, as small as a worker: this one holds
+    every page measured so far, and WeasyPrint's allocations make its collector walk them."""
+    out = subprocess.run(
+        [sys.executable, "manage.py", "bench", "--certificate-only", "--repeats", str(repeats)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result = json.loads(out.strip().splitlines()[-1])
     log(
         f"  one certificate {result['certificate_median_ms']} ms, minimal WeasyPrint "
         f"{result['minimal_median_ms']} ms: ×{result['ratio']}"
@@ -473,7 +493,7 @@ def run(out_dir: Path, repeats: int, seconds: int, bulk: int, log) -> dict:
     log("Throughput under gunicorn (wrk on loopback):")
     throughput = measure_throughput(seconds, log)
     log("Certificate rendering:")
-    certificate = measure_certificate(max(repeats // 3, 5), log)
+    certificate = measure_certificate_apart(max(repeats, 15), log)
     bulk_result = measure_bulk(bulk, log)
     report = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
