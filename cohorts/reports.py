@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import (
     Count,
     Q,
@@ -569,8 +570,6 @@ def _in_list(params: dict, name: str, values) -> str:
 
 def _rates_by(*, program: str, status: str, now: datetime) -> dict[tuple[str, str], Rates]:
     """Rates keyed by ("cohort", id), ("state", code), ("office", type) and ("all", "")."""
-    from django.db import connection
-
     params: dict = {
         "now": now,
         "enrolled": E.ENROLLED,
@@ -663,8 +662,6 @@ def _rates_cached(*, program: str, status: str, now: datetime) -> dict[tuple[str
     """`_rates_by`, kept in the fragments cache (Redis) until its fingerprint moves."""
     if not fragments.enabled():
         return _rates_by(program=program, status=status, now=now)
-    from django.db import connection
-
     sql = FINGERPRINT_SQL.format(
         enrollment=Enrollment._meta.db_table,
         session=Session._meta.db_table,
