@@ -120,6 +120,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections, checked before reuse so a restarted server is survived.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Parameters sent apart from the SQL, and a statement run five times on a connection is
+    # prepared: the server plans it once (the dashboard's fingerprint: 0.5 ms → 0.2 ms).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
     if env.bool("DATABASE_TRANSACTION_POOLING", default=False):
         # Behind PgBouncer (or another pooler) in transaction mode: no server-side cursors
         # (`.iterator()` in the CSV exports) and no prepared statements, which would outlive

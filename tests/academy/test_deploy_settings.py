@@ -182,7 +182,8 @@ def test_client_address_and_connection_pooler_settings_from_the_environment():
     assert default["trusted_proxy_count"] == 0
     assert default["trusted_client_ip_header"] is None
     assert default["disable_server_side_cursors"] is False
-    assert "prepare_threshold" not in default["db_options"]
+    # Directly on PostgreSQL: parameters bound by the server, repeated statements prepared.
+    assert default["db_options"] == {"server_side_binding": True, "prepare_threshold": 5}
 
 
 def test_check_deploy_is_clean_with_a_media_bucket():
