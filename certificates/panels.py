@@ -1,6 +1,8 @@
 """The certificates card on the signed-in dashboard (registered in apps.py)."""
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from academy import fragments
 from academy.hooks import Panel
@@ -12,17 +14,19 @@ def holder_namespace(user_id: int) -> str:
     return f"certificates-of:{user_id}"
 
 
+CARD = "certificates/components/dashboard.html"
+
+
 def my_certificates(request: HttpRequest) -> Panel | None:
     if not request.user.is_authenticated:
         return None
     user = request.user
-    certificates = fragments.cached(
-        holder_namespace(user.pk),
-        "latest",
-        lambda: list(Certificate.objects.filter(enrollment__user=user).order_by("-issued_at")[:5]),
-    )
-    return Panel(
-        template="certificates/components/dashboard.html",
-        context={"certificates": certificates},
-        order=30,
-    )
+
+    def build() -> str:
+        certificates = Certificate.objects.filter(enrollment__user=user).order_by("-issued_at")
+        return render_to_string(f"{CARD}#card", {"panel": {"certificates": certificates[:5]}})
+
+    # Kept rendered (the certificates' titles are their own, frozen at issue): only issuing
+    # or revoking one of this person's certificates makes it stale.
+    html = fragments.cached(holder_namespace(user.pk), f"card:{get_language()}", build)
+    return Panel(template=CARD, context={"html": html}, order=30)
