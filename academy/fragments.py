@@ -16,7 +16,9 @@ nothing is cached and every read goes to the database, exactly as if this module
 """
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
@@ -98,9 +100,45 @@ def cached_many[T](
     return values
 
 
+@dataclass(frozen=True)
+class Fragment:
+    """One entry of a namespace, for `cached_each`."""
+
+    namespace: str
+    key: str
+    build: Callable[[], Any]
+
+
+def cached_each(wanted: Sequence[Fragment]) -> list:
+    """The value of each entry, in order, from any namespaces, in one round trip; the missing
+    or stale ones are built (each by its own `build()`) and kept. A page made of parts from
+    several apps (the dashboard's panels) reads them all at once this way."""
+    if not enabled():
+        return [fragment.build() for fragment in wanted]
+    cache = _cache()
+    namespaces = list(dict.fromkeys(fragment.namespace for fragment in wanted))
+    keys = [f"{FORMAT}:{fragment.namespace}:{fragment.key}" for fragment in wanted]
+    found = cache.get_many([*map(_version_key, namespaces), *keys])
+    current = {ns: found.get(_version_key(ns)) or _new_version(ns) for ns in namespaces}
+    values, built = [], {}
+    for fragment, key in zip(wanted, keys, strict=True):
+        version = current[fragment.namespace]
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            values.append(entry[1])
+        else:
+            # Built after reading `version`: if a write bumps it meanwhile, this is stale already.
+            value = fragment.build()
+            built[key] = (version, value)
+            values.append(value)
+    if built:
+        cache.set_many(built, timeout=TIMEOUT)
+    return values
+
+
 def cached[T](namespace: str, key: str, build: Callable[[], T]) -> T:
     """One entry; `build()` raising (a 404, say) caches nothing."""
-    return cached_many(namespace, [key], lambda _missing: {key: build()})[key]
+    return cached_each([Fragment(namespace, key, build)])[0]
 
 
 def remembered[T](key: str, build: Callable[[], T]) -> T:

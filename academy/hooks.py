@@ -2,9 +2,11 @@
 progress and certificates add panels to the signed-in dashboard without academy importing them."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.http import HttpRequest
+
+from academy import fragments
 
 
 @dataclass(frozen=True)
@@ -12,6 +14,9 @@ class Panel:
     template: str
     context: dict
     order: int = 50
+    # Context entries kept in the fragments cache (rendered HTML, say): the dashboard reads
+    # every panel's in one round trip and puts each value in `context` under its name.
+    cached: dict[str, fragments.Fragment] = field(default_factory=dict)
 
 
 PanelProvider = Callable[[HttpRequest], Panel | None]
@@ -26,4 +31,10 @@ def register_dashboard_panel(provider: PanelProvider) -> PanelProvider:
 
 def dashboard_panels(request: HttpRequest) -> list[Panel]:
     panels = [p for provider in _dashboard_providers if (p := provider(request))]
+    wanted = [
+        (panel, name, fragment) for panel in panels for name, fragment in panel.cached.items()
+    ]
+    values = fragments.cached_each([fragment for _, _, fragment in wanted])
+    for (panel, name, _), value in zip(wanted, values, strict=True):
+        panel.context[name] = value
     return sorted(panels, key=lambda p: p.order)

@@ -28,5 +28,5 @@ def my_certificates(request: HttpRequest) -> Panel | None:
 
     # Kept rendered (the certificates' titles are their own, frozen at issue): only issuing
     # or revoking one of this person's certificates makes it stale.
-    html = fragments.cached(holder_namespace(user.pk), f"card:{get_language()}", build)
-    return Panel(template=CARD, context={"html": html}, order=30)
+    card = fragments.Fragment(holder_namespace(user.pk), f"card:{get_language()}", build)
+    return Panel(template=CARD, context={}, order=30, cached={"html": card})

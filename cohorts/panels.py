@@ -23,7 +23,7 @@ def program_cohorts(request: HttpRequest, program: Program) -> ProgramPanel:
     )
 
 
-def _member_html(user) -> str:
+def _member_html(user) -> fragments.Fragment:
     """The participant's part of the panel (next live session, programs and progress),
     rendered without the request and kept until anything it shows changes: the key holds
     `member_fingerprint`, the curriculum's version (titles), the language and time zone."""
@@ -36,11 +36,13 @@ def _member_html(user) -> str:
         }
         return render_to_string(f"{DASHBOARD}#member", {"panel": context})
 
+    if not fragments.enabled():  # nothing kept: no fingerprint to take
+        return fragments.Fragment(CURRICULUM, "", build)
     key = (
         f"member:{user.pk}:{selectors.member_digest(user)}:"
         f"{get_language()}:{timezone.get_current_timezone_name()}"
     )
-    return fragments.cached(CURRICULUM, key, build)
+    return fragments.Fragment(CURRICULUM, key, build)
 
 
 def my_cohorts(request: HttpRequest) -> Panel | None:
@@ -52,9 +54,9 @@ def my_cohorts(request: HttpRequest) -> Panel | None:
         if request_roles(request).is_facilitator
         else [],
     }
-    if fragments.enabled():
-        context["member_html"] = _member_html(request.user)
-    else:
-        context["enrollments"] = selectors.member_enrollments(user=request.user)
-        context["next_session"] = selectors.next_session_of(context["enrollments"])
-    return Panel(template=DASHBOARD, context=context, order=10)
+    return Panel(
+        template=DASHBOARD,
+        context=context,
+        order=10,
+        cached={"member_html": _member_html(request.user)},
+    )

@@ -61,3 +61,24 @@ def test_without_a_fragments_cache_everything_is_built(builds):
     fragments.cached_many("ns", ["a"], builds)
     fragments.cached_many("ns", ["a"], builds)
     assert len(builds.calls) == 2
+
+
+def test_entries_of_several_namespaces_in_one_read(fragment_cache, monkeypatch):
+    built = []
+
+    def fragment(namespace, key):
+        return fragments.Fragment(namespace, key, lambda: built.append(key) or f"{namespace}/{key}")
+
+    wanted = [fragment("ns", "a"), fragment("other", "b"), fragment("ns", "c")]
+    assert fragments.cached_each(wanted) == ["ns/a", "other/b", "ns/c"]
+    reads = []
+    real_get_many = fragment_cache.get_many
+    monkeypatch.setattr(
+        fragment_cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys)
+    )
+    assert fragments.cached_each(wanted) == ["ns/a", "other/b", "ns/c"]
+    assert len(reads) == 1  # both versions and the three entries: one round trip
+    assert built == ["a", "b", "c"]
+    fragments.changed("other")
+    assert fragments.cached_each(wanted) == ["ns/a", "other/b", "ns/c"]
+    assert built == ["a", "b", "c", "b"]  # only the changed namespace's entry is built again
