@@ -23,14 +23,17 @@ def _facilitator_key(user_id: int) -> str:
     return f"is-facilitator:{user_id}"
 
 
-def _is_facilitator(user: User) -> bool:
+def _facilitator_fragment(user: User) -> fragments.Fragment:
     # "Facilitator" is a relation to a cohort (cohorts app, related_name="facilitated_cohorts").
     # Looked up by name so academy does not import upward; absent until cohorts exist.
     facilitated = getattr(user, "facilitated_cohorts", None)
-    if facilitated is None:
-        return False
+    build = facilitated.exists if facilitated is not None else (lambda: False)
     # Every page's navigation asks: remembered until the cohorts app says it changed.
-    return fragments.remembered(_facilitator_key(user.pk), facilitated.exists)
+    return fragments.Fragment(None, _facilitator_key(user.pk), build)
+
+
+def _is_facilitator(user: User) -> bool:
+    return fragments.cached_each([_facilitator_fragment(user)])[0]
 
 
 def facilitators_changed(user_ids: Iterable[int]) -> None:
@@ -51,6 +54,19 @@ def request_roles(request: HttpRequest) -> Roles:
     if not hasattr(request, "_academy_roles"):
         request._academy_roles = roles_for(request.user)
     return request._academy_roles
+
+
+def read_roles_with(request: HttpRequest, wanted: list[fragments.Fragment]) -> list:
+    """`fragments.cached_each(wanted)`, reading this request's roles in the same round trip
+    (a page that reads its parts at once saves the navigation its own read)."""
+    user = request.user
+    if hasattr(request, "_academy_roles") or not user.is_authenticated:
+        return fragments.cached_each(wanted)
+    *values, is_facilitator = fragments.cached_each([*wanted, _facilitator_fragment(user)])
+    request._academy_roles = Roles(
+        is_authenticated=True, is_staff=user.is_staff, is_facilitator=is_facilitator
+    )
+    return values
 
 
 def staff_required(view):

@@ -32,9 +32,7 @@ TIMEOUT = 60 * 60
 VERSION_TIMEOUT = 60 * 60 * 24 * 7
 # In every key. Bump it when the shape of something kept changes, so that processes of the
 # previous release (during a rolling deploy) and their entries never meet the new code.
-FORMAT = 2
-
-_MISSING = object()
+FORMAT = 3
 
 
 def _cache():
@@ -102,11 +100,17 @@ def cached_many[T](
 
 @dataclass(frozen=True)
 class Fragment:
-    """One entry of a namespace, for `cached_each`."""
+    """One entry for `cached_each`: of a namespace, or (namespace None) one of `remembered`'s."""
 
-    namespace: str
+    namespace: str | None
     key: str
     build: Callable[[], Any]
+
+    @property
+    def cache_key(self) -> str:
+        if self.namespace is None:
+            return f"{FORMAT}:{self.key}"
+        return f"{FORMAT}:{self.namespace}:{self.key}"
 
 
 def cached_each(wanted: Sequence[Fragment]) -> list:
@@ -116,20 +120,20 @@ def cached_each(wanted: Sequence[Fragment]) -> list:
     if not enabled():
         return [fragment.build() for fragment in wanted]
     cache = _cache()
-    namespaces = list(dict.fromkeys(fragment.namespace for fragment in wanted))
-    keys = [f"{FORMAT}:{fragment.namespace}:{fragment.key}" for fragment in wanted]
-    found = cache.get_many([*map(_version_key, namespaces), *keys])
+    namespaces = list(dict.fromkeys(f.namespace for f in wanted if f.namespace is not None))
+    found = cache.get_many([*map(_version_key, namespaces), *(f.cache_key for f in wanted)])
     current = {ns: found.get(_version_key(ns)) or _new_version(ns) for ns in namespaces}
+    current[None] = None  # remembered entries have no version: `forget` deletes them
     values, built = [], {}
-    for fragment, key in zip(wanted, keys, strict=True):
+    for fragment in wanted:
         version = current[fragment.namespace]
-        entry = found.get(key)
+        entry = found.get(fragment.cache_key)
         if entry is not None and entry[0] == version:
             values.append(entry[1])
         else:
             # Built after reading `version`: if a write bumps it meanwhile, this is stale already.
             value = fragment.build()
-            built[key] = (version, value)
+            built[fragment.cache_key] = (version, value)
             values.append(value)
     if built:
         cache.set_many(built, timeout=TIMEOUT)
@@ -143,14 +147,7 @@ def cached[T](namespace: str, key: str, build: Callable[[], T]) -> T:
 
 def remembered[T](key: str, build: Callable[[], T]) -> T:
     """An entry of its own, outside any namespace: `forget(key)` makes it stale."""
-    if not enabled():
-        return build()
-    cache = _cache()
-    value = cache.get(f"{FORMAT}:{key}", _MISSING)
-    if value is _MISSING:
-        value = build()
-        cache.set(f"{FORMAT}:{key}", value, timeout=TIMEOUT)
-    return value
+    return cached_each([Fragment(None, key, build)])[0]
 
 
 def forget(keys: Iterable[str]) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.http import HttpRequest
 
-from academy import fragments
+from academy import access, fragments
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,9 @@ class Panel:
     context: dict
     order: int = 50
     # Context entries kept in the fragments cache (rendered HTML, say): the dashboard reads
-    # every panel's in one round trip and puts each value in `context` under its name.
+    # every panel's, and the navigation's roles, in one round trip and puts each value in
+    # `context` under its name. So a provider must not ask for the roles itself (leave what
+    # depends on them lazy, for the template).
     cached: dict[str, fragments.Fragment] = field(default_factory=dict)
 
 
@@ -34,7 +36,7 @@ def dashboard_panels(request: HttpRequest) -> list[Panel]:
     wanted = [
         (panel, name, fragment) for panel in panels for name, fragment in panel.cached.items()
     ]
-    values = fragments.cached_each([fragment for _, _, fragment in wanted])
+    values = access.read_roles_with(request, [fragment for _, _, fragment in wanted])
     for (panel, name, _), value in zip(wanted, values, strict=True):
         panel.context[name] = value
     return sorted(panels, key=lambda p: p.order)

@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from academy import fragments
@@ -48,11 +49,17 @@ def _member_html(user) -> fragments.Fragment:
 def my_cohorts(request: HttpRequest) -> Panel | None:
     if not request.user.is_authenticated:
         return None
+    user = request.user
     context = {
-        # Seats change with other people's enrollments: read on every request.
-        "facilitated": selectors.facilitated_cohorts(user=request.user)
-        if request_roles(request).is_facilitator
-        else [],
+        # Seats change with other people's enrollments: read on every request. Lazy: the
+        # roles are read with the panels' cached parts, after this (academy.hooks.Panel).
+        "facilitated": SimpleLazyObject(
+            lambda: (
+                selectors.facilitated_cohorts(user=user)
+                if request_roles(request).is_facilitator
+                else []
+            )
+        ),
     }
     return Panel(
         template=DASHBOARD,
