@@ -46,6 +46,52 @@ def test_the_dashboard_reads_a_fingerprint_and_the_user(client, world, django_as
     assertContains(response, 'value="0"')
 
 
+def test_the_dashboard_reads_its_panels_and_the_roles_in_one_round_trip(
+    client, world, fragment_cache, monkeypatch
+):
+    client.force_login(world[1].user)
+    client.get(HOME)
+    reads, depth = [], []
+
+    def spy(real):
+        def read(*args, **kwargs):
+            if not depth:  # a round trip, not the in-memory cache's get_many calling get
+                reads.append(args)
+            depth.append(1)
+            try:
+                return real(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return read
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(fragment_cache, name, spy(getattr(fragment_cache, name)))
+    response = client.get(HOME)
+    assertContains(response, "Housing Leadership Lab")
+    assertContains(response, "No certificates yet.")
+    assert len(reads) == 1  # the two panels and the navigation's role
+
+
+def test_a_facilitator_sees_their_cohorts_on_the_dashboard(client, world, facilitator):
+    cohort = world[0]
+    client.force_login(facilitator)
+    assertNotContains(client.get(HOME), "Cohorts you facilitate")
+    services.cohort_update(cohort=cohort, data={"facilitators": [facilitator]})
+    services.session_create(cohort=cohort, title="Budget night", **start_in(3))
+    response = client.get(HOME)
+    html = response.content.decode()
+    assertContains(response, "Cohorts you facilitate")
+    assertContains(response, reverse("cohorts:manage", args=[cohort.slug]))
+    assertContains(response, reverse("cohorts:my_cohorts"))  # and the navigation says so
+    # First on their dashboard, with when they next run a session.
+    facilitating = html[
+        html.index('id="facilitating"') : html.index("</section>", html.index('id="facilitating"'))
+    ]
+    assert "Next session:" in facilitating
+    assert html.index('id="facilitating"') < html.index('id="next-session-title"')
+
+
 def test_the_dashboard_follows_progress_sessions_and_the_curriculum(client, world):
     cohort, enrollment, lessons = world
     client.force_login(enrollment.user)
