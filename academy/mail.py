@@ -13,6 +13,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -34,10 +35,16 @@ def _tidy_text(text: str) -> str:
 
 
 def send_templated_email(
-    *, template: str, to: list[str], context: dict, reply_to: list[str] | None = None
+    *,
+    template: str,
+    to: list[str],
+    context: dict,
+    reply_to: list[str] | None = None,
+    mailer: BaseEmailBackend | None = None,
 ) -> None:
     """Render ``{template}_subject.txt``, ``{template}.txt`` and ``{template}.html`` and send
-    them as one multipart message from DEFAULT_FROM_EMAIL."""
+    them as one multipart message from DEFAULT_FROM_EMAIL (through `mailer`, an open one,
+    when sending many: `with mailers.default as mailer: ...`)."""
     context = {**context, "site_url": settings.SITE_URL.rstrip("/")}
     subject = render_to_string(f"{template}_subject.txt", context)
     subject = " ".join(subject.split())  # one line: headers may not contain newlines
@@ -51,10 +58,20 @@ def send_templated_email(
         reply_to=list(reply_to) if reply_to else None,
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    if mailer is None:
+        message.send()
+    else:
+        mailer.send_messages([message])
 
 
-def send_to_user(*, template: str, user, context: dict, reply_to: list[str] | None = None) -> None:
+def send_to_user(
+    *,
+    template: str,
+    user,
+    context: dict,
+    reply_to: list[str] | None = None,
+    mailer: BaseEmailBackend | None = None,
+) -> None:
     """Send one message to one person, in their language and time zone."""
     language = user.language or settings.LANGUAGE_CODE
     with translation.override(language), timezone.override(zone_of(user.time_zone)):
@@ -63,4 +80,5 @@ def send_to_user(*, template: str, user, context: dict, reply_to: list[str] | No
             to=[user.email],
             context={**context, "user": user},
             reply_to=reply_to,
+            mailer=mailer,
         )

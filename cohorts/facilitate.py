@@ -182,7 +182,9 @@ def session_cancel(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     session = get_object_or_404(cohort.sessions.filter(cancelled_at__isnull=True), pk=pk)
     if request.method == "POST":
         services.session_cancel(session=session)
-        messages.success(request, _("Session cancelled. Participants have been told by email."))
+        messages.success(
+            request, _("Session cancelled. Participants and facilitators are being told by email.")
+        )
         return see_other(request, _manage_url(slug, "sessions"))
     return render(
         request,
@@ -206,7 +208,9 @@ def announcement_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     form = AnnouncementForm(request.POST)
     if form.is_valid():
         services.announcement_post(cohort=cohort, author=request.user, **form.cleaned_data)
-        messages.success(request, _("Announcement posted and emailed to the cohort."))
+        messages.success(
+            request, _("Announcement posted. It is being emailed to the cohort's participants.")
+        )
         if targets(request, "announcements"):
             return render(
                 request,

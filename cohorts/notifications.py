@@ -13,6 +13,8 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -58,14 +60,27 @@ def _cohort_url(cohort: Cohort) -> str:
     return f"{_site_url()}/cohorts/{cohort.slug}/"
 
 
-def _send(message: str, user, context: dict, *, reply_to: list[str] | None = None) -> bool:
+def _send(
+    message: str,
+    user,
+    context: dict,
+    *,
+    reply_to: list[str] | None = None,
+    mailer: BaseEmailBackend | None = None,
+) -> bool:
     """Send one message; log (and report False) instead of raising when it fails."""
     try:
         send_to_user(
-            template=f"cohorts/email/{message}", user=user, context=context, reply_to=reply_to
+            template=f"cohorts/email/{message}",
+            user=user,
+            context=context,
+            reply_to=reply_to,
+            mailer=mailer,
         )
     except Exception:
         logger.exception("Could not send the %r email to user %s.", message, user.pk)
+        if mailer is not None:
+            mailer.close()  # the next message opens a fresh connection
         return False
     return True
 
@@ -168,37 +183,45 @@ def _enrolled():
     )
 
 
-def session_cancelled(*, session_id: int) -> None:
-    """Tell the enrolled participants and the facilitators that a session will not happen."""
+def session_cancelled(*, session_id: int) -> int:
+    """Tell the enrolled participants and the facilitators that a session will not happen.
+    Returns the number of emails sent (cohorts.tasks sends it from a worker)."""
     session = Session.objects.select_related("cohort").get(pk=session_id)
     if not session.is_cancelled:
-        return
+        return 0
     cohort = session.cohort
     recipients = {e.user.pk: (e.user, False) for e in _enrolled().filter(cohort=cohort)}
     for facilitator in cohort.facilitators.filter(is_active=True):
         recipients[facilitator.pk] = (facilitator, True)
     cohort_url = _cohort_url(cohort)
-    for user, is_facilitator in recipients.values():
-        _send(
-            "session_cancelled",
-            user,
-            {
+    sent = 0
+    with mailers.default as mailer:
+        for user, is_facilitator in recipients.values():
+            context = {
                 "session": session,
                 "cohort": cohort,
                 "cohort_url": cohort_url,
                 "when": _when(session, cohort, user),
                 "is_facilitator": is_facilitator,
-            },
-        )
+            }
+            sent += _send("session_cancelled", user, context, mailer=mailer)
+    return sent
 
 
-def announcement_posted(*, announcement_id: int) -> None:
-    """Email an announcement to the cohort's enrolled participants; replies go to its author."""
+def announcement_posted(*, announcement_id: int) -> int:
+    """Email an announcement to the cohort's enrolled participants; replies go to its author.
+    Returns the number of emails sent (cohorts.tasks sends it from a worker)."""
     announcement = Announcement.objects.select_related("cohort", "author").get(pk=announcement_id)
     cohort = announcement.cohort
     context = {"announcement": announcement, "cohort": cohort, "cohort_url": _cohort_url(cohort)}
-    for enrollment in _enrolled().filter(cohort=cohort):
-        _send("announcement", enrollment.user, context, reply_to=[announcement.author.email])
+    reply_to = [announcement.author.email]
+    sent = 0
+    with mailers.default as mailer:
+        for enrollment in _enrolled().filter(cohort=cohort):
+            sent += _send(
+                "announcement", enrollment.user, context, reply_to=reply_to, mailer=mailer
+            )
+    return sent
 
 
 def send_session_reminders(*, now: datetime | None = None) -> int:

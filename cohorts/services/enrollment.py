@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from academy import audit
 from academy.models import User
 from academy.validators import validate_no_control_characters
-from cohorts import notifications
+from cohorts import notifications, tasks
 from cohorts.models import (
     Announcement,
     CalendarToken,
@@ -462,7 +462,7 @@ def session_cancel(*, session: Session) -> Session:
     from cohorts.services.progress import attendance_recount
 
     attendance_recount(Enrollment.objects.filter(attendance__session=session))
-    transaction.on_commit(partial(notifications.session_cancelled, session_id=session.pk))
+    transaction.on_commit(partial(tasks.send_session_cancelled.enqueue, session_id=session.pk))
     return session
 
 
@@ -476,9 +476,7 @@ def announcement_post(*, cohort: Cohort, author: User, title: str, body: str) ->
     )
     announcement.full_clean()
     announcement.save()
-    transaction.on_commit(
-        partial(notifications.announcement_posted, announcement_id=announcement.pk)
-    )
+    transaction.on_commit(partial(tasks.send_announcement.enqueue, announcement_id=announcement.pk))
     return announcement
 
 

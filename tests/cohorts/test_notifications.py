@@ -6,9 +6,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.tasks import default_task_backend
 from django.utils import timezone
 
-from cohorts import notifications, services
+from cohorts import notifications, services, tasks
 from cohorts.models import (
     Announcement,
     Cohort,
@@ -290,7 +291,7 @@ def test_session_cancelled_reaches_enrolled_participants_and_facilitators_only(m
         cohort, datetime(2027, 6, 20, 18, 0, tzinfo=UTC), cancelled_at=timezone.now()
     )
 
-    notifications.session_cancelled(session_id=session.pk)
+    assert notifications.session_cancelled(session_id=session.pk) == 3
 
     by_address = {to(m): m for m in mailoutbox}
     assert set(by_address) == {facilitator.email, *(u.email for u in enrolled)}
@@ -348,7 +349,7 @@ def test_announcement_reaches_enrolled_participants_with_reply_to_the_author(mai
         body_html="<p>We meet in <strong>Room 204</strong> this week.</p>",
     )
 
-    notifications.announcement_posted(announcement_id=announcement.pk)
+    assert notifications.announcement_posted(announcement_id=announcement.pk) == 2
 
     assert sorted(to(m) for m in mailoutbox) == sorted(u.email for u in enrolled)
     for message in mailoutbox:
@@ -359,6 +360,63 @@ def test_announcement_reaches_enrolled_participants_with_reply_to_the_author(mai
         assert "Fay Facilitator" in message.body
     langs = sorted('<html lang="es">' in html_of(m) for m in mailoutbox)
     assert langs == [False, True]
+
+
+# --- Sent by a worker, not in the facilitator's request --------------------------------------
+
+
+@pytest.fixture
+def queue(settings):
+    """Tasks kept in a list instead of run (production: the db_worker runs them)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    return default_task_backend
+
+
+def test_an_announcement_is_queued_then_sent_by_the_worker(
+    queue, mailoutbox, django_capture_on_commit_callbacks
+):
+    cohort = make_cohort()
+    people = [enroll(cohort).user for _ in range(3)]
+    author = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        announcement = services.announcement_post(
+            cohort=cohort, author=author, title="Homework", body="Read the budget."
+        )
+    assert mailoutbox == []  # the facilitator's request sent nothing
+    [queued] = queue.results
+    assert queued.task.name == tasks.send_announcement.name
+    assert queued.kwargs == {"announcement_id": announcement.pk}
+
+    assert queued.task.call(**queued.kwargs) == 3
+    assert sorted(to(m) for m in mailoutbox) == sorted(u.email for u in people)
+
+
+def test_a_cancellation_is_queued_then_sent_by_the_worker(
+    queue, mailoutbox, django_capture_on_commit_callbacks
+):
+    cohort = make_cohort()
+    person = enroll(cohort).user
+    session = make_session(cohort, timezone.now() + timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_cancel(session=session)
+    assert mailoutbox == []
+    [queued] = queue.results
+    assert queued.task.name == tasks.send_session_cancelled.name
+    assert queued.task.call(**queued.kwargs) == 1
+    assert [to(m) for m in mailoutbox] == [person.email]
+
+
+def test_one_failed_message_does_not_stop_the_rest(mailoutbox, settings, caplog):
+    cohort = make_cohort()
+    people = [enroll(cohort).user for _ in range(3)]
+    # An address the mail framework refuses to send to (a newline in it), in the middle.
+    type(people[1]).objects.filter(pk=people[1].pk).update(email="broken\n@example.org")
+    announcement = Announcement.objects.create(
+        cohort=cohort, author=UserFactory(), title="T", body="B", body_html="<p>B</p>"
+    )
+    assert notifications.announcement_posted(announcement_id=announcement.pk) == 2
+    assert sorted(to(m) for m in mailoutbox) == sorted([people[0].email, people[2].email])
+    assert "Could not send the 'announcement' email" in caplog.text
 
 
 # --- Session reminders -----------------------------------------------------------------------

@@ -885,7 +885,9 @@ def test_posting_an_announcement_over_htmx(
     assert response.status_code == OK
     assert text(response).lstrip().startswith('<section id="announcements"')
     assertContains(response, "<strong>budget</strong>")
-    assertContains(response, "Announcement posted and emailed to the cohort.")
+    assertContains(
+        response, "Announcement posted. It is being emailed to the cohort&#x27;s participants."
+    )
     assert Announcement.objects.get().author == facilitator
     assert len(mailoutbox) == 1
 
