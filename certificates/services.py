@@ -126,9 +126,13 @@ def eligibility(enrollment: Enrollment) -> Eligibility:
         return Eligibility(True, _("Completion policy met"))
     if enrollment.status != Enrollment.Status.ENROLLED:
         return Eligibility(False, enrollment.get_status_display())
-    status = cohort_selectors.policy_status(enrollment=enrollment)
+    return Eligibility(False, _not_met(cohort_selectors.policy_status(enrollment=enrollment)))
+
+
+def _not_met(status) -> str:
+    """What an enrolled participant still lacks, for staff (the policy's unmet items)."""
     missing = [f"{item.label} ({item.detail})" for item in status.checklist() if not item.done]
-    return Eligibility(False, "; ".join(missing) or _("Completion policy not met"))
+    return "; ".join(missing) or _("Completion policy not met")
 
 
 def _snapshot(enrollment: Enrollment) -> dict:
@@ -216,13 +220,19 @@ def bulk_preview(cohort: Cohort) -> BulkPreview:
     active = {
         c.enrollment_id: c for c in Certificate.objects.active().filter(enrollment__cohort=cohort)
     }
+    pending = []
     for enrollment in enrollments:
         if enrollment.pk in active:
             preview.certified.append((enrollment, active[enrollment.pk]))
         elif enrollment.status == Enrollment.Status.COMPLETED:
             preview.eligible.append(enrollment)
         else:
-            preview.not_eligible.append((enrollment, eligibility(enrollment).reason))
+            pending.append(enrollment)
+    # Why the rest do not qualify yet: their policy status all at once, not one by one.
+    statuses = (
+        cohort_selectors.policy_statuses(cohort=cohort, enrollments=pending) if pending else {}
+    )
+    preview.not_eligible = [(e, _not_met(statuses[e.pk])) for e in pending]
     return preview
 
 

@@ -323,41 +323,61 @@ def required_lessons(program_id: int):
     )
 
 
-def attendance_summary(*, enrollment: Enrollment, now=None) -> AttendanceSummary:
+def policy_statuses(
+    *, cohort: Cohort, enrollments: list[Enrollment], now=None
+) -> dict[int, PolicyStatus]:
+    """Where each enrollment of `cohort` stands against its completion policy, by enrollment
+    id: four queries however many enrollments (the bulk certificate preview asks for 500)."""
     now = now or timezone.now()
-    sessions = Session.objects.filter(
-        cohort_id=enrollment.cohort_id, cancelled_at__isnull=True
-    ).aggregate(
+    ids = [e.pk for e in enrollments]
+    required = required_lessons(cohort.program_id)
+    required_total = required.count()
+    done = dict(
+        LessonProgress.objects.filter(
+            enrollment__in=ids, completed_at__isnull=False, lesson__in=required
+        )
+        .values("enrollment")
+        .annotate(n=Count("pk"))
+        .values_list("enrollment", "n")
+    )
+    sessions = Session.objects.filter(cohort=cohort, cancelled_at__isnull=True).aggregate(
         held=Count("pk", filter=Q(starts_at__lte=now)),
         remaining=Count("pk", filter=Q(starts_at__gt=now)),
     )
-    marks = Attendance.objects.filter(
-        enrollment=enrollment, session__cancelled_at__isnull=True, session__starts_at__lte=now
-    ).aggregate(
-        excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
-        attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)),
-    )
-    return AttendanceSummary(
-        held=sessions["held"],
-        excused=marks["excused"],
-        attended=marks["attended"],
-        remaining=sessions["remaining"],
-    )
+    marks = {
+        row["enrollment"]: row
+        for row in Attendance.objects.filter(
+            enrollment__in=ids, session__cancelled_at__isnull=True, session__starts_at__lte=now
+        )
+        .values("enrollment")
+        .annotate(
+            excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
+            attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)),
+        )
+    }
+    no_marks = {"excused": 0, "attended": 0}
+    return {
+        e.pk: PolicyStatus(
+            required_total=required_total,
+            required_done=done.get(e.pk, 0),
+            attendance=AttendanceSummary(
+                held=sessions["held"],
+                excused=marks.get(e.pk, no_marks)["excused"],
+                attended=marks.get(e.pk, no_marks)["attended"],
+                remaining=sessions["remaining"],
+            ),
+            min_attendance=cohort.min_attendance_percent,
+            requires_signoff=cohort.requires_signoff,
+            signed_off=e.signed_off_at is not None,
+        )
+        for e in enrollments
+    }
 
 
 def policy_status(*, enrollment: Enrollment, now=None) -> PolicyStatus:
-    cohort = enrollment.cohort
-    required = required_lessons(cohort.program_id)
-    return PolicyStatus(
-        required_total=required.count(),
-        required_done=LessonProgress.objects.filter(
-            enrollment=enrollment, completed_at__isnull=False, lesson__in=required
-        ).count(),
-        attendance=attendance_summary(enrollment=enrollment, now=now),
-        min_attendance=cohort.min_attendance_percent,
-        requires_signoff=cohort.requires_signoff,
-        signed_off=enrollment.signed_off_at is not None,
-    )
+    return policy_statuses(cohort=enrollment.cohort, enrollments=[enrollment], now=now)[
+        enrollment.pk
+    ]
 
 
 @dataclass

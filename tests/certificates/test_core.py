@@ -7,7 +7,8 @@ import re
 import pytest
 import segno
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 from pypdf import PdfReader
 
@@ -24,7 +25,8 @@ from certificates.models import (
 from certificates.rendering import LocalFilesOnly, certificate_html, qr_png, render_pdf
 from cohorts import services as cohort_services
 from cohorts.models import Enrollment
-from tests.factories import UserFactory, completed_enrollment, make_cohort
+from modules.models import Lesson
+from tests.factories import UserFactory, completed_enrollment, make_cohort, published_program
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +272,28 @@ def test_bulk_preview_and_issue(staff, django_capture_on_commit_callbacks):
     assert run.certificates.count() == 1
     services.bulk_issue(cohort=cohort, actor=staff)
     assert Certificate.objects.count() == 2
+
+
+def test_bulk_preview_reads_why_in_the_same_queries_for_3_or_12_behind():
+    program = published_program(modules=1, lessons_per_module=3)
+    cohort = make_cohort(program=program, capacity=40)
+    lesson = Lesson.objects.filter(module__program=program).first()
+
+    def behind(n):
+        for _ in range(n):
+            enrollment = cohort_services.enrollment_self_enroll(cohort=cohort, user=UserFactory())
+            cohort_services.lesson_complete(enrollment=enrollment, lesson=lesson)
+
+    behind(3)
+    with CaptureQueriesContext(connection) as few:
+        preview = services.bulk_preview(cohort)
+    assert len(preview.not_eligible) == 3
+    behind(9)
+    with CaptureQueriesContext(connection) as many:
+        preview = services.bulk_preview(cohort)
+    assert len(preview.not_eligible) == 12
+    assert len(many) == len(few) <= 6
+    # The same reason staff see for one person at a time.
+    for enrollment, reason in preview.not_eligible:
+        assert reason == services.eligibility(enrollment).reason
+        assert "1 of 3 done" in reason
