@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import trigger_client_event
 
 from academy.htmx import HtmxHttpRequest, see_other, targets
 from cohorts import access, selectors, services
@@ -100,13 +99,13 @@ def application_decide(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResp
         messages.error(request, " ".join(exc.messages))
         status = UNPROCESSABLE
     if targets(request, "people"):
-        response = render(
+        # The seat count in the page header comes along out of band.
+        return render(
             request,
             "cohorts/manage.html#people",
             _context(request, cohort, oob_messages=True),
             status=status,
         )
-        return trigger_client_event(response, "roster-changed")
     return see_other(request, _manage_url(slug, "people"))
 
 
