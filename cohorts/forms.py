@@ -1,7 +1,13 @@
+import zoneinfo
+from datetime import datetime
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy.forms import LongSelect
 from academy.models import User
 from academy.validators import validate_no_control_characters, validate_storable_datetime
 from cohorts.models import Announcement, Cohort, Session
@@ -123,17 +129,43 @@ class CohortForm(forms.ModelForm):
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
             "application_questions": forms.Textarea(attrs={"rows": 3}),
+            "time_zone": LongSelect,
         }
+
+    WINDOW = ("enrollment_opens_at", "enrollment_closes_at")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = self.fields["program"].queryset.exclude(status="archived")
-        for name in ("enrollment_opens_at", "enrollment_closes_at"):
+        for name in self.WINDOW:
             self.fields[name].validators.append(validate_storable_datetime)
+            self.fields[name].help_text = _("In the cohort's time zone, like its sessions.")
+            # Shown as the cohort's clock reads it, whoever edits it (a naive value is
+            # displayed as it is).
+            value = self.initial.get(name)
+            if isinstance(value, datetime) and timezone.is_aware(value):
+                self.initial[name] = timezone.make_naive(value, self._zone())
         if self.instance.pk:
             self.initial["facilitator_emails"] = "\n".join(
                 self.instance.facilitators.values_list("email", flat=True)
             )
+
+    def _zone(self) -> zoneinfo.ZoneInfo:
+        """The cohort's time zone: the one submitted when valid, else the cohort's own."""
+        names = [self.instance.time_zone or self.fields["time_zone"].initial]
+        if self.is_bound:
+            names.insert(0, self.data.get(self.add_prefix("time_zone")))
+        for name in names:
+            try:
+                return zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+                continue
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    def full_clean(self) -> None:
+        # The window's times are read on the cohort's clock, as the sessions' are.
+        with timezone.override(self._zone()):
+            super().full_clean()
 
     def clean_capacity(self) -> int:
         capacity = self.cleaned_data["capacity"]

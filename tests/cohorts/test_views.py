@@ -1244,6 +1244,42 @@ def test_staff_create_a_cohort_with_its_facilitators(client, staff, facilitator,
     assert cohort.time_zone == "America/Chicago"
 
 
+def test_the_enrollment_window_is_on_the_cohorts_clock_not_the_editors(client, staff):
+    # Staff in Los Angeles set up a Chicago cohort: "5 PM" means 5 PM in Chicago, as for its
+    # sessions, and reads 5 PM again when anyone opens the form.
+    staff.time_zone = "America/Los_Angeles"
+    staff.save()
+    program = ProgramFactory()
+    client.force_login(staff)
+    client.post(
+        reverse("cohorts:staff_cohort_create"),
+        cohort_data(
+            program,
+            enrollment_opens_at="2028-01-10T09:00",
+            enrollment_closes_at="2028-02-15T17:00",
+        ),
+    )
+    cohort = Cohort.objects.get(slug="academy-2028-spring")
+    assert cohort.enrollment_opens_at == datetime(2028, 1, 10, 15, 0, tzinfo=UTC)  # CST
+    assert cohort.enrollment_closes_at == datetime(2028, 2, 15, 23, 0, tzinfo=UTC)
+    edit = client.get(reverse("cohorts:staff_cohort_edit", args=[cohort.slug]))
+    assertContains(edit, 'value="2028-02-15T17:00"')
+    assertContains(edit, "In the cohort's time zone, like its sessions.")
+
+    # Moving the cohort to New York with the same clock time moves the instant.
+    client.post(
+        reverse("cohorts:staff_cohort_edit", args=[cohort.slug]),
+        cohort_data(
+            program,
+            time_zone="America/New_York",
+            enrollment_opens_at="2028-01-10T09:00",
+            enrollment_closes_at="2028-02-15T17:00",
+        ),
+    )
+    cohort.refresh_from_db()
+    assert cohort.enrollment_closes_at == datetime(2028, 2, 15, 22, 0, tzinfo=UTC)
+
+
 def test_an_unknown_facilitator_email_is_422(client, staff, facilitator):
     program = ProgramFactory()
     client.force_login(staff)
