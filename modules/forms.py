@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,23 @@ RESOURCE_EXTENSIONS = {
 RESOURCE_MAX_BYTES = 20 * 1024 * 1024
 
 
+class IssueAreasField(forms.ModelMultipleChoiceField):
+    """Issue areas by id. An id too large for the database is refused like any unknown one:
+    SQLite raises OverflowError on `pk__in=[2**70]` (PostgreSQL answers no rows)."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            digits = [v for v in value if str(v).strip().lstrip("+-").isdigit()]
+            too_big = max(digits, key=lambda v: abs(int(v)), default=value[0])
+            raise ValidationError(
+                self.error_messages["invalid_pk_value"],
+                code="invalid_pk_value",
+                params={"pk": too_big},
+            ) from None
+
+
 class ProgramForm(forms.ModelForm):
     slug = forms.SlugField(
         label=_("Web address"),
@@ -29,7 +47,7 @@ class ProgramForm(forms.ModelForm):
         max_length=80,
         help_text=_("Leave empty to make one from the title."),
     )
-    issue_areas = forms.ModelMultipleChoiceField(
+    issue_areas = IssueAreasField(
         IssueArea.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -154,6 +154,17 @@ def test_edit_details_over_htmx(client, staff, program):
     assert program.summary == "Updated."
 
 
+@pytest.mark.parametrize("issue_area", [str(2**70), "-" + str(2**63 + 1), "99999"])
+def test_an_impossible_issue_area_is_422_not_a_crash(client, staff, program, issue_area):
+    client.force_login(staff)
+    url = reverse("modules:studio_program_edit", args=[program.pk])
+    data = {"title": "Renamed", "slug": "academy-2027", "summary": "S", "estimated_hours": 5}
+    response = client.post(url, {**data, "issue_areas": ["1", issue_area]})
+    assertContains(response, issue_area, status_code=HTTPStatus.UNPROCESSABLE_ENTITY)  # named
+    program.refresh_from_db()
+    assert program.title == "Academy 2027"
+
+
 def test_publish_without_modules_is_refused_with_the_reason(client, staff):
     empty = ProgramFactory()
     client.force_login(staff)
