@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.middleware.csrf import get_token
+from django.urls import get_script_prefix
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -80,6 +81,7 @@ def site_chrome(context, template_name: str) -> str:
         template_name,
         section,
         get_language(),
+        get_script_prefix(),  # its links, should one process serve under several prefixes
         *(
             bool(getattr(roles, flag, False))
             for flag in ("is_authenticated", "is_staff", "is_facilitator")
