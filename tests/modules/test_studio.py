@@ -7,7 +7,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from modules import services
-from modules.models import Lesson, Module, Program, Question
+from modules.models import IssueArea, Lesson, Module, Program, Question
 from tests.factories import LessonFactory, ModuleFactory, ProgramFactory, published_program
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +159,8 @@ def test_an_impossible_issue_area_is_422_not_a_crash(client, staff, program, iss
     client.force_login(staff)
     url = reverse("modules:studio_program_edit", args=[program.pk])
     data = {"title": "Renamed", "slug": "academy-2027", "summary": "S", "estimated_hours": 5}
-    response = client.post(url, {**data, "issue_areas": ["1", issue_area]})
+    real = str(IssueArea.objects.get_or_create(slug="housing", defaults={"name": "Housing"})[0].pk)
+    response = client.post(url, {**data, "issue_areas": [real, issue_area]})
     assertContains(response, issue_area, status_code=HTTPStatus.UNPROCESSABLE_ENTITY)  # named
     program.refresh_from_db()
     assert program.title == "Academy 2027"
