@@ -487,7 +487,22 @@ def measure_bulk(count: int, log) -> dict:
 # --- report -------------------------------------------------------------------------------
 
 
+def busy_warning() -> str | None:
+    """Something else using the cores (a test run, say) skews the throughput rounds: the
+    ratios hold up better than the numbers, but not entirely. Said before the run starts."""
+    load, cpus = os.getloadavg()[0], os.cpu_count() or 1
+    if load > cpus / 2:
+        return (
+            f"warning: load average {load:.1f} on {cpus} cores: other work is running, "
+            "and the measurements share the machine with it"
+        )
+    return None
+
+
 def run(out_dir: Path, repeats: int, seconds: int, bulk: int, log) -> dict:
+    load_before = os.getloadavg()[0]
+    if warning := busy_warning():
+        log(warning)
     log("Key pages (queries small/big, size, median server time, ratio to floor):")
     pages = measure_pages(repeats, log)
     log("Throughput under gunicorn (wrk on loopback):")
@@ -501,6 +516,7 @@ def run(out_dir: Path, repeats: int, seconds: int, bulk: int, log) -> dict:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "postgresql": connection.cursor().connection.info.server_version,
+            "load_average_before": round(load_before, 2),
         },
         "pages": [asdict(p) for p in pages],
         "throughput": throughput,

@@ -3,6 +3,7 @@ generator writes the same rows for the same seed, in the shape asked for, with t
 the services would have kept; the benchmark refuses what it cannot measure honestly."""
 
 import hashlib
+import os
 from io import StringIO
 
 import pytest
@@ -208,3 +209,11 @@ def test_bench_pages_are_not_on_the_site(client):
     with pytest.raises(NoReverseMatch):
         reverse("bench_bare")
     assert client.get("/_bench/bare/").status_code == 404
+
+
+def test_the_benchmark_warns_when_the_machine_is_busy(monkeypatch):
+    cpus = os.cpu_count() or 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (cpus * 2.0, 0.0, 0.0))
+    assert "other work is running" in benchmark.busy_warning()
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.1, 0.0, 0.0))
+    assert benchmark.busy_warning() is None
