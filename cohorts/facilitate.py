@@ -159,7 +159,13 @@ def session_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:
-                    messages.success(request, _("Session updated. Calendars pick up the change."))
+                    messages.success(
+                        request,
+                        _(
+                            "Session updated. Calendars pick up the change; a new time, link "
+                            "or place is emailed to the participants."
+                        ),
+                    )
                     return see_other(request, _manage_url(slug, "sessions"))
             return render(
                 request,

@@ -86,16 +86,20 @@ def _send(
 
 
 def _when(session: Session, cohort: Cohort, user) -> dict:
-    """A session's start and end in the recipient's zone, and in the cohort's zone when that
-    shows a different clock time."""
+    return _when_at(session.starts_at, session.ends_at, cohort, user)
+
+
+def _when_at(starts_at: datetime, ends_at: datetime, cohort: Cohort, user) -> dict:
+    """A start and end in the recipient's zone, and in the cohort's zone when that shows a
+    different clock time."""
     user_zone, cohort_zone = zone_of(user.time_zone), zone_of(cohort.time_zone)
-    starts = timezone.localtime(session.starts_at, user_zone)
-    cohort_starts = timezone.localtime(session.starts_at, cohort_zone)
+    starts = timezone.localtime(starts_at, user_zone)
+    cohort_starts = timezone.localtime(starts_at, cohort_zone)
     return {
         "starts": starts,
-        "ends": timezone.localtime(session.ends_at, user_zone),
+        "ends": timezone.localtime(ends_at, user_zone),
         "cohort_starts": cohort_starts,
-        "cohort_ends": timezone.localtime(session.ends_at, cohort_zone),
+        "cohort_ends": timezone.localtime(ends_at, cohort_zone),
         "show_cohort_zone": starts.utcoffset() != cohort_starts.utcoffset(),
         "same_day": starts.date() == cohort_starts.date(),
     }
@@ -183,6 +187,41 @@ def _enrolled():
     )
 
 
+def _session_recipients(cohort: Cohort) -> list[tuple]:
+    """(person, is_facilitator) for everyone a change to a session concerns: the enrolled
+    participants and the active facilitators, each once."""
+    recipients = {e.user.pk: (e.user, False) for e in _enrolled().filter(cohort=cohort)}
+    for facilitator in cohort.facilitators.filter(is_active=True):
+        recipients[facilitator.pk] = (facilitator, True)
+    return list(recipients.values())
+
+
+def session_changed(*, session_id: int, previous_starts_at: str, previous_ends_at: str) -> int:
+    """Tell everyone concerned that a session's time or place changed, with the time it was
+    (ISO strings, as the task queue keeps them). Nothing for a session since cancelled or
+    over. Returns the number of emails sent (cohorts.tasks sends it from a worker)."""
+    session = Session.objects.select_related("cohort").get(pk=session_id)
+    if session.is_cancelled or session.ends_at <= timezone.now():
+        return 0
+    cohort = session.cohort
+    was = (datetime.fromisoformat(previous_starts_at), datetime.fromisoformat(previous_ends_at))
+    moved = was != (session.starts_at, session.ends_at)
+    cohort_url = _cohort_url(cohort)
+    sent = 0
+    with mailers.default as mailer:
+        for user, is_facilitator in _session_recipients(cohort):
+            context = {
+                "session": session,
+                "cohort": cohort,
+                "cohort_url": cohort_url,
+                "when": _when(session, cohort, user),
+                "was": _when_at(*was, cohort, user) if moved else None,
+                "is_facilitator": is_facilitator,
+            }
+            sent += _send("session_changed", user, context, mailer=mailer)
+    return sent
+
+
 def session_cancelled(*, session_id: int) -> int:
     """Tell the enrolled participants and the facilitators that a session will not happen.
     Returns the number of emails sent (cohorts.tasks sends it from a worker)."""
@@ -190,13 +229,11 @@ def session_cancelled(*, session_id: int) -> int:
     if not session.is_cancelled:
         return 0
     cohort = session.cohort
-    recipients = {e.user.pk: (e.user, False) for e in _enrolled().filter(cohort=cohort)}
-    for facilitator in cohort.facilitators.filter(is_active=True):
-        recipients[facilitator.pk] = (facilitator, True)
+    recipients = _session_recipients(cohort)
     cohort_url = _cohort_url(cohort)
     sent = 0
     with mailers.default as mailer:
-        for user, is_facilitator in recipients.values():
+        for user, is_facilitator in recipients:
             context = {
                 "session": session,
                 "cohort": cohort,

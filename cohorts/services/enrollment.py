@@ -440,6 +440,9 @@ def session_create(
 def session_update(*, session: Session, data: dict) -> Session:
     if session.is_cancelled:
         raise ValidationError(_("A cancelled session cannot be changed."))
+    # As stored: a form validating `session` has already set the new values on it.
+    told = ("starts_at", "ends_at", "online_url", "location")
+    before = Session.objects.values(*told).get(pk=session.pk)
     for key in SESSION_FIELDS:
         if key in data:
             setattr(session, key, data[key])
@@ -448,6 +451,19 @@ def session_update(*, session: Session, data: dict) -> Session:
     session.sequence += 1  # calendar apps replace the event they already have
     session.full_clean()
     session.save()
+    # A new time, link or place for a session still to come: everyone concerned is told.
+    # (Notes, a title or a recording added afterwards are not news worth an email.)
+    if any(before[key] != getattr(session, key) for key in told) and (
+        session.ends_at > timezone.now()
+    ):
+        transaction.on_commit(
+            partial(
+                tasks.send_session_changed.enqueue,
+                session_id=session.pk,
+                previous_starts_at=before["starts_at"].isoformat(),
+                previous_ends_at=before["ends_at"].isoformat(),
+            )
+        )
     return session
 
 

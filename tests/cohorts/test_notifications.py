@@ -406,6 +406,91 @@ def test_a_cancellation_is_queued_then_sent_by_the_worker(
     assert [to(m) for m in mailoutbox] == [person.email]
 
 
+# --- A session moved or its place changed -----------------------------------------------------
+
+
+def test_a_moved_session_is_emailed_with_the_new_and_the_old_time(
+    queue, mailoutbox, django_capture_on_commit_callbacks
+):
+    cohort = make_cohort(time_zone="America/New_York")
+    facilitator = UserFactory()
+    cohort.facilitators.add(facilitator)
+    chicago = enroll(cohort, UserFactory(time_zone="America/Chicago")).user
+    enroll(cohort, status="withdrawn")
+    session = make_session(cohort, datetime(2027, 6, 20, 18, 0, tzinfo=UTC))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_update(
+            session=session,
+            data={
+                "starts_at": datetime(2027, 6, 22, 23, 0, tzinfo=UTC),
+                "ends_at": datetime(2027, 6, 23, 0, 30, tzinfo=UTC),
+            },
+        )
+    assert mailoutbox == []  # the facilitator's request sent nothing
+    [queued] = queue.results
+    assert queued.task.name == tasks.send_session_changed.name
+    assert queued.task.call(**queued.kwargs) == 2
+
+    by_address = {to(m): m for m in mailoutbox}
+    assert set(by_address) == {chicago.email, facilitator.email}
+    message = by_address[chicago.email]
+    assert message.subject == "Changed: Budgets as moral documents, now Tuesday at 6 p.m."
+    assert "When: Tuesday, June 22, 2027, 6 p.m.–7:30 p.m. CDT" in message.body
+    assert "It was: Sunday, June 20, 2027, 1 p.m.–2 p.m. CDT" in message.body
+    assert "Join online: https://meet.example.org/budget" in message.body
+    assert "<s>Sunday, June 20, 2027, 1 p.m.–2 p.m. CDT" in html_of(message)
+    assert "as a facilitator" in by_address[facilitator.email].body
+
+
+def test_a_new_place_is_emailed_without_an_old_time(
+    queue, mailoutbox, django_capture_on_commit_callbacks
+):
+    cohort = make_cohort()
+    person = enroll(cohort).user
+    session = make_session(cohort, timezone.now() + timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_update(session=session, data={"location": "Room 204, City Hall"})
+    [queued] = queue.results
+    assert queued.task.call(**queued.kwargs) == 1
+    [message] = mailoutbox
+    assert to(message) == person.email
+    assert "Place: Room 204, City Hall" in message.body
+    assert "It was:" not in message.body
+
+
+def test_notes_a_title_or_anything_about_a_past_session_email_nobody(
+    queue, django_capture_on_commit_callbacks
+):
+    cohort = make_cohort()
+    enroll(cohort)
+    coming = make_session(cohort, timezone.now() + timedelta(days=2))
+    past = make_session(cohort, timezone.now() - timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_update(
+            session=coming, data={"title": "Budgets, part two", "notes": "Bring the budget."}
+        )
+        services.session_update(
+            session=past,
+            data={"location": "Room 9", "recording_url": "https://video.example.org/1"},
+        )
+    assert queue.results == []
+
+
+def test_a_change_to_a_session_cancelled_since_is_not_sent(mailoutbox):
+    cohort = make_cohort()
+    enroll(cohort)
+    when = timezone.now() + timedelta(days=2)
+    session = make_session(cohort, when, cancelled_at=timezone.now())
+    sent = notifications.session_changed(
+        session_id=session.pk,
+        previous_starts_at=(when - timedelta(days=1)).isoformat(),
+        previous_ends_at=when.isoformat(),
+    )
+    assert sent == 0
+    assert mailoutbox == []
+
+
 def test_one_failed_message_does_not_stop_the_rest(mailoutbox, settings, caplog):
     cohort = make_cohort()
     people = [enroll(cohort).user for _ in range(3)]
