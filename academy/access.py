@@ -33,7 +33,8 @@ def _facilitator_fragment(user: User) -> fragments.Fragment:
 
 
 def _is_facilitator(user: User) -> bool:
-    return fragments.cached_each([_facilitator_fragment(user)])[0]
+    fragment = _facilitator_fragment(user)
+    return fragments.remembered(fragment.key, fragment.build)
 
 
 def facilitators_changed(user_ids: Iterable[int]) -> None:
