@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test serve worker migrate lint format clean check-python soak faults bench
+.PHONY: help install run test serve worker migrate lint format clean check-python soak faults bench messages
 
 help:
 	@echo "make run     install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -59,6 +59,12 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Spanish: collect new strings into locale/es/LC_MESSAGES/django.po (needs GNU gettext's
+# xgettext), translate them there, then compile the .mo Django reads (committed with the .po).
+messages: install
+	DEBUG=true $(BIN)/python manage.py makemessages -l es --no-location --ignore=.venv --ignore=var
+	$(BIN)/python scripts/compile_messages.py
 
 # Production: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, ... come from the environment.
 serve: install
