@@ -243,6 +243,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Pages and emails name formats (TIME_FORMAT, ...) so each language writes times its own way.
+FORMAT_MODULE_PATH = ["academy.formats"]
 USE_I18N = True
 TIME_ZONE = "America/New_York"
 USE_TZ = True

@@ -3,12 +3,15 @@ the repository, and used for a person who chose Spanish."""
 
 import gettext
 import re
+from datetime import datetime
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from pytest_django.asserts import assertContains
 
 from tests.factories import UserFactory
@@ -63,3 +66,18 @@ def test_someone_who_chose_spanish_reads_spanish(client):
     response = client.get(reverse("modules:catalog"))
     assertContains(response, '<html lang="es">')
     assertContains(response, "Cerrar sesión")
+
+
+@pytest.mark.parametrize(
+    ("language", "time", "short", "full"),
+    [
+        ("en", "7:05 PM", "Nov 22, 7:05 PM", "Nov 22, 2026, 7:05 PM"),
+        ("es", "19:05", "22/11/2026 19:05", "22 de noviembre de 2026 a las 19:05"),
+    ],
+)
+def test_times_are_written_the_readers_way(language, time, short, full):
+    moment = datetime(2026, 11, 22, 19, 5)
+    with translation.override(language):
+        assert date_format(moment, "TIME_FORMAT") == time
+        assert date_format(moment, "SHORT_DATETIME_FORMAT") == short
+        assert date_format(moment, "DATETIME_FORMAT") == full

@@ -315,11 +315,11 @@ def test_session_cancelled_shows_the_start_in_the_recipients_zone(mailoutbox):
 
     by_address = {to(m): m for m in mailoutbox}
     text = by_address[chicago.email].body
-    assert "Sunday, June 20, 2027, 1 p.m.–2 p.m. CDT" in text
-    assert "(2 p.m.–3 p.m. EDT in the cohort’s time zone)" in text
-    assert "1 p.m.–2 p.m. CDT" in html_of(by_address[chicago.email])
+    assert "Sunday, June 20, 2027, 1:00 PM–2:00 PM CDT" in text
+    assert "(2:00 PM–3:00 PM EDT in the cohort’s time zone)" in text
+    assert "1:00 PM–2:00 PM CDT" in html_of(by_address[chicago.email])
     text = by_address[new_york.email].body
-    assert "Sunday, June 20, 2027, 2 p.m.–3 p.m. EDT" in text
+    assert "Sunday, June 20, 2027, 2:00 PM–3:00 PM EDT" in text
     assert "cohort’s time zone" not in text
 
 
@@ -435,11 +435,11 @@ def test_a_moved_session_is_emailed_with_the_new_and_the_old_time(
     by_address = {to(m): m for m in mailoutbox}
     assert set(by_address) == {chicago.email, facilitator.email}
     message = by_address[chicago.email]
-    assert message.subject == "Changed: Budgets as moral documents, now Tuesday at 6 p.m."
-    assert "When: Tuesday, June 22, 2027, 6 p.m.–7:30 p.m. CDT" in message.body
-    assert "It was: Sunday, June 20, 2027, 1 p.m.–2 p.m. CDT" in message.body
+    assert message.subject == "Changed: Budgets as moral documents, now Tuesday at 6:00 PM"
+    assert "When: Tuesday, June 22, 2027, 6:00 PM–7:30 PM CDT" in message.body
+    assert "It was: Sunday, June 20, 2027, 1:00 PM–2:00 PM CDT" in message.body
     assert "Join online: https://meet.example.org/budget" in message.body
-    assert "<s>Sunday, June 20, 2027, 1 p.m.–2 p.m. CDT" in html_of(message)
+    assert "<s>Sunday, June 20, 2027, 1:00 PM–2:00 PM CDT" in html_of(message)
     assert "as a facilitator" in by_address[facilitator.email].body
 
 
@@ -561,10 +561,10 @@ def test_reminder_times_are_in_the_recipients_zone_and_the_cohorts(mailoutbox):
 
     by_address = {to(m): m for m in mailoutbox}
     message = by_address[chicago.email]
-    assert message.subject == "Reminder: Budgets as moral documents, Tuesday at 1 p.m."
-    assert "When: Tuesday, June 15, 2027, 1 p.m.–2 p.m. CDT" in message.body
-    assert "(2 p.m.–3 p.m. EDT in the cohort’s time zone)" in message.body
-    assert "1 p.m.–2 p.m. CDT" in html_of(message)
+    assert message.subject == "Reminder: Budgets as moral documents, Tuesday at 1:00 PM"
+    assert "When: Tuesday, June 15, 2027, 1:00 PM–2:00 PM CDT" in message.body
+    assert "(2:00 PM–3:00 PM EDT in the cohort’s time zone)" in message.body
+    assert "1:00 PM–2:00 PM CDT" in html_of(message)
 
     message = by_address[spanish.email]
     assert "13:00–14:00 CDT" in message.body
@@ -572,7 +572,7 @@ def test_reminder_times_are_in_the_recipients_zone_and_the_cohorts(mailoutbox):
     assert '<html lang="es">' in html_of(message)
 
     message = by_address[new_york.email]
-    assert "When: Tuesday, June 15, 2027, 2 p.m.–3 p.m. EDT" in message.body
+    assert "When: Tuesday, June 15, 2027, 2:00 PM–3:00 PM EDT" in message.body
     assert "cohort’s time zone" not in message.body
 
 
