@@ -187,13 +187,28 @@ def _enrolled():
     )
 
 
-def _session_recipients(cohort: Cohort) -> list[tuple]:
-    """(person, is_facilitator) for everyone a change to a session concerns: the enrolled
-    participants and the active facilitators, each once."""
+def _email_session(message: str, session: Session, extra=lambda user: {}) -> int:
+    """Send `message` about `session` to everyone it concerns (the enrolled participants and
+    the active facilitators, each once), with its time in each one's zone and `extra(user)`,
+    over one mail connection. Returns the number sent."""
+    cohort = session.cohort
     recipients = {e.user.pk: (e.user, False) for e in _enrolled().filter(cohort=cohort)}
     for facilitator in cohort.facilitators.filter(is_active=True):
         recipients[facilitator.pk] = (facilitator, True)
-    return list(recipients.values())
+    cohort_url = _cohort_url(cohort)
+    sent = 0
+    with mailers.default as mailer:
+        for user, is_facilitator in recipients.values():
+            context = {
+                "session": session,
+                "cohort": cohort,
+                "cohort_url": cohort_url,
+                "when": _when(session, cohort, user),
+                "is_facilitator": is_facilitator,
+                **extra(user),
+            }
+            sent += _send(message, user, context, mailer=mailer)
+    return sent
 
 
 def session_changed(*, session_id: int, previous_starts_at: str, previous_ends_at: str) -> int:
@@ -203,23 +218,12 @@ def session_changed(*, session_id: int, previous_starts_at: str, previous_ends_a
     session = Session.objects.select_related("cohort").get(pk=session_id)
     if session.is_cancelled or session.ends_at <= timezone.now():
         return 0
-    cohort = session.cohort
     was = (datetime.fromisoformat(previous_starts_at), datetime.fromisoformat(previous_ends_at))
-    moved = was != (session.starts_at, session.ends_at)
-    cohort_url = _cohort_url(cohort)
-    sent = 0
-    with mailers.default as mailer:
-        for user, is_facilitator in _session_recipients(cohort):
-            context = {
-                "session": session,
-                "cohort": cohort,
-                "cohort_url": cohort_url,
-                "when": _when(session, cohort, user),
-                "was": _when_at(*was, cohort, user) if moved else None,
-                "is_facilitator": is_facilitator,
-            }
-            sent += _send("session_changed", user, context, mailer=mailer)
-    return sent
+    if was == (session.starts_at, session.ends_at):  # a new link or place: no old time
+        return _email_session("session_changed", session)
+    return _email_session(
+        "session_changed", session, lambda user: {"was": _when_at(*was, session.cohort, user)}
+    )
 
 
 def session_cancelled(*, session_id: int) -> int:
@@ -228,21 +232,7 @@ def session_cancelled(*, session_id: int) -> int:
     session = Session.objects.select_related("cohort").get(pk=session_id)
     if not session.is_cancelled:
         return 0
-    cohort = session.cohort
-    recipients = _session_recipients(cohort)
-    cohort_url = _cohort_url(cohort)
-    sent = 0
-    with mailers.default as mailer:
-        for user, is_facilitator in recipients:
-            context = {
-                "session": session,
-                "cohort": cohort,
-                "cohort_url": cohort_url,
-                "when": _when(session, cohort, user),
-                "is_facilitator": is_facilitator,
-            }
-            sent += _send("session_cancelled", user, context, mailer=mailer)
-    return sent
+    return _email_session("session_cancelled", session)
 
 
 def announcement_posted(*, announcement_id: int) -> int:

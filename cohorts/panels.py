@@ -65,5 +65,5 @@ def my_cohorts(request: HttpRequest) -> Panel | None:
         template=DASHBOARD,
         context=context,
         order=10,
-        cached={"member_html": _member_html(request.user)},
+        cached={"member_html": _member_html(user)},
     )
